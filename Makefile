@@ -1,0 +1,50 @@
+# SIPENTOL Mojokerto. `make run` and `make test` work on a fresh machine: they install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_STAMP := .data/.apt-installed
+# Debian packages, one list shared with the Dockerfile (deploy/system-packages.txt).
+SYSTEM_PACKAGES := $(shell grep -v '^\#' deploy/system-packages.txt | tr '\n' ' ')
+
+.PHONY: run test bench lint format install system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) system-deps
+
+system-deps: $(APT_STAMP)
+
+$(APT_STAMP): deploy/system-packages.txt
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	mkdir -p .data && touch $(APT_STAMP)
+
+run: install
+	PYTHONPATH=platform:. $(BIN)/python -m sipentol.runplatform
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests -p no:randomly $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m pytest tests/bench -s -q -o testpaths=tests/bench $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .data

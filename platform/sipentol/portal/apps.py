@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "sipentol.portal"
+    label = "portal"
+    verbose_name = "Citizen portal"

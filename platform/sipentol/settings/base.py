@@ -1,0 +1,198 @@
+"""Settings shared by every environment; all deployment choices come from the environment.
+
+Development (`sipentol.settings.dev`) and tests fill in safe defaults; production
+(`sipentol.settings.production`) refuses to start without its secrets and servers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from sipentol.lib.env import database_from_url, env, envbool, envint
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # platform/sipentol
+REPO_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = Path(env("SIPENTOL_DATA_DIR", str(REPO_DIR / ".data")))
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+
+# The regency site lives on BASE_DOMAIN, each kecamatan on <slug>.BASE_DOMAIN.
+BASE_DOMAIN = env("BASE_DOMAIN", "localhost").lower().strip(".")
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [
+    h.strip() for h in (env("EXTRA_ALLOWED_HOSTS", "") or "").split(",") if h.strip()
+]
+# Hosts that serve the regency site (public schema).
+PUBLIC_HOSTS = [BASE_DOMAIN]
+PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", "http")
+PUBLIC_PORT = env("PUBLIC_PORT", "")  # shown in links, e.g. 8000 on `make run`
+
+# ---------------------------------------------------------------------------- tenancy
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "services_catalog",
+    "billing_and_quota",
+    "sipentol.regency",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "sipentol.portal",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "sipentol.accounts",
+    "services_catalog.configured",
+    "sipentol.applications",
+    "sipentol.letters",
+    "sipentol.notifications",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Kecamatan"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "sipentol.urls_public"
+ROOT_URLCONF = "sipentol.urls_tenant"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Issue `SET search_path` only when the schema changes, not on every cursor.
+TENANT_LIMIT_SET_CALLS = True
+# New kecamatan are cloned from a migrated template schema instead of running every migration.
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# How long a host -> tenant lookup stays cached; changes invalidate it at once anyway.
+TENANT_ROUTING_CACHE_SECONDS = envint("TENANT_ROUTING_CACHE_SECONDS", 3600)
+
+DATABASE_URL = env("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/sipentol")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "KEY_PREFIX": "sipentol",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    },
+    # Host -> tenant routing: read before any tenant is known, so not keyed per tenant.
+    "routing": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sipentol-routing",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    },
+}
+
+# ---------------------------------------------------------------------------- web
+MIDDLEWARE = [
+    "tenants.middleware.TenantRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sipentol.portal.context.site",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "sipentol.wsgi.application"
+
+# Host-only cookies: a session of jetis.<domain> must never reach mojosari.<domain>.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/masuk/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SIPENTOL Mojokerto API",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# ---------------------------------------------------------------------------- object storage
+S3_ENDPOINT = env("S3_ENDPOINT", "127.0.0.1:9000")
+S3_ACCESS_KEY = env("S3_ACCESS_KEY", "")
+S3_SECRET_KEY = env("S3_SECRET_KEY", "")
+S3_BUCKET = env("S3_BUCKET", "sipentol")
+S3_SECURE = envbool("S3_SECURE", False)
+S3_REGION = env("S3_REGION", "us-east-1")
+S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
+
+# ---------------------------------------------------------------------------- Celery
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE: dict = {
+    "record-platform-heartbeat": {"task": "tenants.tasks.record_heartbeat", "schedule": 300.0},
+}
+
+# ---------------------------------------------------------------------------- logging
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,19 @@
+"""Development and tests: embedded servers (see sipentol.lib.embedded) and friendly defaults."""
+
+from .base import *  # noqa: F403
+from .base import env, envbool
+
+DEBUG = envbool("DEBUG", True)
+EXTRA_HOSTS = ["127.0.0.1", "testserver"]
+ALLOWED_HOSTS = ALLOWED_HOSTS + EXTRA_HOSTS  # noqa: F405
+PUBLIC_HOSTS = PUBLIC_HOSTS + EXTRA_HOSTS  # noqa: F405
+PUBLIC_PORT = env("PUBLIC_PORT", "8000")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# Tests: a database name of their own (several suites may share one server), and cache keys
+# that never meet another run's.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_sipentol")}  # noqa: F405
+if _run_id := env("SIPENTOL_TEST_RUN_ID"):
+    for _cache in CACHES.values():  # noqa: F405
+        _cache["KEY_PREFIX"] = f"{_cache['KEY_PREFIX']}-{_run_id}"
+    CELERY_TASK_DEFAULT_QUEUE = f"test-{_run_id}"

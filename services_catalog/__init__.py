@@ -1,0 +1,1 @@
+"""The regency's catalog of PATEN services and each kecamatan's configured services."""

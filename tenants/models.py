@@ -1,0 +1,103 @@
+"""The regency's kecamatan (one tenant each), their host names and their desa/kelurahan."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Kecamatan(TenantMixin):
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Dalam persiapan")
+        ACTIVE = "active", _("Aktif")
+        SUSPENDED = "suspended", _("Dihentikan sementara")
+
+    code = models.CharField(_("kode wilayah"), max_length=8, unique=True, help_text="e.g. 35.16.16")
+    name = models.CharField(_("nama"), max_length=100)
+    slug = models.SlugField(_("subdomain"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ONBOARDING)
+    status_reason = models.CharField(_("alasan status"), max_length=300, blank=True)
+    address = models.CharField(_("alamat kantor"), max_length=300, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    office_hours = models.CharField(_("jam layanan"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # dropping a kecamatan's data is an explicit, audited operation
+    clone_mode = "NODATA"  # the template gives structure only; its rows are not copied
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self) -> str:
+        return f"Kecamatan {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that renaming a domain also forgets the old name's cached route.
+        instance._loaded_domain = instance.domain
+        return instance
+
+
+class Desa(models.Model):
+    """A desa or kelurahan, with its Kemendagri code (35.16.16.2001)."""
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="desa_set")
+    code = models.CharField(_("kode wilayah"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class OpsEvent(models.Model):
+    """Append-only record of what Diskominfo did to a kecamatan (provision, suspend, resume)."""
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="ops_events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.kecamatan_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("OpsEvent is append-only")
+        super().save(*args, **kwargs)

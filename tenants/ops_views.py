@@ -1,0 +1,57 @@
+"""Diskominfo's ops console on BASE_DOMAIN/ops/: tenants, their status and platform health."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import caches
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sipentol.health import run_checks
+
+from .models import Kecamatan, OpsEvent
+from .selectors import kecamatan_host, kecamatan_list
+from .services import kecamatan_set_status
+
+ops_required = staff_member_required(login_url="ops:login")
+
+
+@ops_required
+def console(request):
+    ok, checks = run_checks()
+    rows = [{"k": k, "host": kecamatan_host(k)} for k in kecamatan_list()]
+    return render(
+        request,
+        "tenants/ops_console.html",
+        {
+            "rows": rows,
+            "health_ok": ok,
+            "checks": checks,
+            "heartbeat": caches["routing"].get("worker-heartbeat"),
+            "events": OpsEvent.objects.select_related("kecamatan")[:20],
+            "statuses": Kecamatan.Status.choices,
+        },
+    )
+
+
+@ops_required
+@require_POST
+def set_status(request, slug: str):
+    kecamatan = get_object_or_404(Kecamatan, slug=slug)
+    try:
+        kecamatan_set_status(
+            kecamatan=kecamatan,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user.get_username(),
+        )
+    except ValueError:
+        messages.error(
+            request,
+            _("Status tidak diubah: pilih status yang benar, dan tulis alasan untuk penghentian sementara."),
+        )
+    else:
+        messages.success(request, _("Status Kecamatan %(name)s diperbarui.") % {"name": kecamatan.name})
+    return redirect("ops:console")

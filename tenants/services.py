@@ -1,0 +1,89 @@
+"""Writes about kecamatan: provisioning by cloning, status changes, domains.
+
+These cross tenants by nature (they create and switch schemas); business code elsewhere never
+names a schema.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django_tenants.utils import schema_exists
+
+from .models import Domain, Kecamatan, OpsEvent
+
+log = logging.getLogger(__name__)
+
+
+def template_schema_ensure(*, verbosity: int = 0) -> bool:
+    """Create the template schema if missing and bring it to the latest migrations.
+
+    New kecamatan are cloned from it (TENANT_BASE_SCHEMA); it holds structure only, never a
+    citizen's data. Run on every deploy after the shared migrations. Returns True if created.
+    """
+    name = settings.TENANT_BASE_SCHEMA
+    created = False
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{name}"')
+        created = True
+    call_command("migrate_schemas", schema_name=name, interactive=False, verbosity=verbosity)
+    connection.set_schema_to_public()
+    return created
+
+
+def _domain_ensure(*, kecamatan: Kecamatan, host: str) -> Domain:
+    domain, _ = Domain.objects.get_or_create(domain=host, defaults={"tenant": kecamatan, "is_primary": True})
+    if domain.tenant_id != kecamatan.pk:
+        raise ValueError(f"host {host} already belongs to {domain.tenant}")
+    # Exactly one primary: the one on the current BASE_DOMAIN.
+    Domain.objects.filter(tenant=kecamatan, is_primary=True).exclude(pk=domain.pk).update(is_primary=False)
+    if not domain.is_primary:
+        domain.is_primary = True
+        domain.save(update_fields=["is_primary"])
+    return domain
+
+
+def kecamatan_provision(
+    *, code: str, name: str, slug: str, status: str = Kecamatan.Status.ONBOARDING, actor: str = "system"
+) -> tuple[Kecamatan, bool]:
+    """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
+
+    An existing kecamatan keeps its status and profile: provisioning never reactivates a
+    suspended office. Returns (kecamatan, created).
+    """
+    existing = Kecamatan.objects.filter(code=code).first()
+    if existing is None:
+        if not schema_exists(settings.TENANT_BASE_SCHEMA):
+            template_schema_ensure()
+        kecamatan = Kecamatan(code=code, name=name, slug=slug, schema_name=slug.replace("-", "_"), status=status)
+        kecamatan.save(verbosity=0)  # auto_create_schema: clone_schema(template) + fake migrations
+        OpsEvent.objects.create(kecamatan=kecamatan, actor=actor, action="provision", to_status=status)
+        created = True
+    else:
+        kecamatan, created = existing, False
+    _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
+    return kecamatan, created
+
+
+def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
+    """Activate, suspend or resume a kecamatan; audited; routing sees it at once."""
+    if status not in Kecamatan.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    if status == Kecamatan.Status.SUSPENDED and not reason.strip():
+        raise ValueError("a suspension needs a reason")
+    with transaction.atomic():
+        kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+        if kecamatan.status == status:
+            return kecamatan
+        previous = kecamatan.status
+        kecamatan.status = status
+        kecamatan.status_reason = reason.strip()
+        kecamatan.save(update_fields=["status", "status_reason", "updated_at"])  # signal forgets routes
+        OpsEvent.objects.create(
+            kecamatan=kecamatan, actor=actor, action="status", from_status=previous, to_status=status, reason=reason
+        )
+    return kecamatan

@@ -1,0 +1,154 @@
+"""Suite-wide fixtures: a test database holding the real regency (18 kecamatan schemas).
+
+Two kecamatan are live in tests: Jetis (the first tenant) and Mojosari, so that every
+endpoint can be tried from another kecamatan. Data made in the session set-up is committed;
+each test runs in a transaction that is rolled back, and the caches are made fresh per test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+JETIS_HOST = "jetis.localhost"
+MOJOSARI_HOST = "mojosari.localhost"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tenants.models import Kecamatan
+    from tenants.services import kecamatan_set_status
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, keepdb=False)
+        call_command("migrate_platform", verbosity=0)
+        call_command("storage_init", verbosity=0)
+        call_command("load_regency", verbosity=0)
+        mojosari = Kecamatan.objects.get(slug="mojosari")
+        kecamatan_set_status(kecamatan=mojosari, status=Kecamatan.Status.ACTIVE, actor="test-setup")
+        connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches_and_schema():
+    """Rolled-back rows must not survive in Redis: each test sees its own cache version."""
+    for alias in ("default", "routing"):
+        caches[alias].version = (caches[alias].version or 1) + 1
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def jetis(db):
+    from tenants.models import Kecamatan
+
+    return Kecamatan.objects.get(slug="jetis")
+
+
+@pytest.fixture
+def mojosari(db):
+    from tenants.models import Kecamatan
+
+    return Kecamatan.objects.get(slug="mojosari")
+
+
+@pytest.fixture
+def public_client() -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def jetis_client(jetis) -> Client:
+    return Client(HTTP_HOST=JETIS_HOST)
+
+
+@pytest.fixture
+def mojosari_client(mojosari) -> Client:
+    return Client(HTTP_HOST=MOJOSARI_HOST)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """A real Celery worker (separate process) on the suite's broker and test database."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(db),
+        "DJANGO_SETTINGS_MODULE": "sipentol.settings.dev",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+    }
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE if hasattr(settings, "CELERY_TASK_DEFAULT_QUEUE") else "celery"
+    log = open(Path(os.environ["SIPENTOL_DATA_DIR"]) / "worker.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sipentol",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            "1",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _wait_for_worker(proc)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _database_url(db: dict) -> str:
+    name = db["NAME"]
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    if db["HOST"].startswith("/"):
+        return f"postgresql://{user}{password}@/{name}?host={db['HOST']}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgresql://{user}{password}@{db['HOST']}{port}/{name}"
+
+
+def _wait_for_worker(proc: subprocess.Popen, timeout: float = 60) -> None:
+    import time
+
+    from sipentol.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("Celery worker exited during start-up; see worker.log")
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError("Celery worker did not answer a ping")

@@ -96,8 +96,11 @@ CACHES = {
 
 # ---------------------------------------------------------------------------- web
 MIDDLEWARE = [
+    "sipentol.metrics.MetricsMiddleware",  # first: times everything, answers /metrics on any Host
+    "sipentol.lib.logs.RequestIdMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "sipentol.lib.security_headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +188,36 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "record-platform-heartbeat": {"task": "tenants.tasks.record_heartbeat", "schedule": 300.0},
+}
+
+# ---------------------------------------------------------------------------- notifications
+# E-mail over SMTP (make run / tests: a local catcher); WhatsApp Business Cloud API.
+SMTP_HOST = env("SMTP_HOST", "")
+SMTP_PORT = envint("SMTP_PORT", 25)
+SMTP_USER = env("SMTP_USER", "")
+SMTP_PASSWORD = env("SMTP_PASSWORD", "")
+SMTP_USE_TLS = envbool("SMTP_USE_TLS", False)
+SMTP_USE_SSL = envbool("SMTP_USE_SSL", False)
+SMTP_TIMEOUT = envint("SMTP_TIMEOUT", 20)
+EMAIL_FROM = env("EMAIL_FROM", f"SIPENTOL Mojokerto <noreply@{BASE_DOMAIN}>")
+WHATSAPP_API_URL = env("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_TIMEOUT = envint("WHATSAPP_TIMEOUT", 15)
+SMS_PROVIDER = env("SMS_PROVIDER", "")  # dotted path of an SMS provider class; none by default
+NOTIFICATIONS_CHANNELS = {
+    "email": "sipentol.notifications.channels.EmailChannel",
+    "whatsapp": "sipentol.notifications.channels.WhatsAppChannel",
+    "sms": "sipentol.notifications.channels.SmsChannel",
+}
+# Seconds to wait after the 1st, 2nd, ... failed attempt; after the last one the message is dead.
+NOTIFICATIONS_RETRY_DELAYS = [
+    int(s) for s in (env("NOTIFICATIONS_RETRY_DELAYS", "60,300,1800,7200") or "").split(",") if s.strip()
+]
+NOTIFICATIONS_SENDING_LEASE_SECONDS = envint("NOTIFICATIONS_SENDING_LEASE_SECONDS", 600)
+CELERY_BEAT_SCHEDULE["notifications-sweep-outbox"] = {
+    "task": "notifications.sweep_outbox",
+    "schedule": 60.0,
 }
 
 # ---------------------------------------------------------------------------- logging

@@ -1,0 +1,221 @@
+"""Writes to a kecamatan's service list.
+
+`kecamatan_services_init` crosses tenants (it is called by provisioning with a kecamatan);
+every other service works in the current tenant's schema and leaves a ServiceChangeEvent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from services_catalog.models import CatalogService
+
+from .models import FIELD_TYPES, KecamatanService, ServiceChangeEvent, ServiceRequirement
+
+STANDARD_FIELDS = (
+    "name",
+    "aliases",
+    "summary",
+    "sla_working_days",
+    "fee_rupiah",
+    "procedure",
+    "product",
+    "complaint_handling",
+    "legal_basis",
+    "form_fields",
+    "letter_classification",
+    "order",
+)
+EDITABLE_FIELDS = frozenset(STANDARD_FIELDS) | {"enabled"}
+REQUIREMENT_FIELDS = (
+    "name",
+    "explanation",
+    "required",
+    "accepted_types",
+    "max_image_mb",
+    "max_pdf_mb",
+    "order",
+)
+ALLOWED_UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+
+def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
+    """Copy every regency catalog service the kecamatan lacks into its schema; returns how many.
+
+    Idempotent: services already present (matched by catalog code) are left exactly as the
+    kecamatan configured them. New copies start enabled, so an onboarding kecamatan's admin
+    can review and adjust the full list before going live.
+    """
+    from django_tenants.utils import tenant_context
+
+    catalog = list(CatalogService.objects.prefetch_related("requirements").order_by("order", "code"))
+    created = 0
+    with tenant_context(kecamatan), transaction.atomic():
+        present = set(KecamatanService.objects.values_list("catalog_code", flat=True))
+        for entry in catalog:
+            if entry.code in present:
+                continue
+            service = KecamatanService.objects.create(
+                catalog_code=entry.code,
+                slug=entry.code,
+                enabled=True,
+                **{name: getattr(entry, name) for name in STANDARD_FIELDS},
+            )
+            ServiceRequirement.objects.bulk_create(
+                ServiceRequirement(
+                    service=service,
+                    code=req.code,
+                    **{name: getattr(req, name) for name in REQUIREMENT_FIELDS},
+                )
+                for req in entry.requirements.all()
+            )
+            ServiceChangeEvent.objects.create(
+                service=service, actor=actor, action="init", changes={"catalog_code": entry.code}
+            )
+            created += 1
+    return created
+
+
+def _validate_form_fields(fields: Any) -> None:
+    if not isinstance(fields, list):
+        raise ValidationError(_("Isian formulir harus berupa daftar."))
+    names = set()
+    for field in fields:
+        if not isinstance(field, dict) or not field.get("name") or not field.get("label"):
+            raise ValidationError(_("Setiap isian formulir perlu nama dan label. Lengkapi lalu simpan lagi."))
+        if field.get("type") not in FIELD_TYPES:
+            raise ValidationError(
+                _("Jenis isian “%(type)s” tidak dikenal. Pilih salah satu: %(types)s.")
+                % {"type": field.get("type"), "types": ", ".join(FIELD_TYPES)}
+            )
+        if field["type"] == "choice" and not field.get("choices"):
+            raise ValidationError(
+                _("Isian pilihan “%(label)s” belum punya pilihan. Tambahkan pilihannya.") % {"label": field["label"]}
+            )
+        if field["name"] in names:
+            raise ValidationError(_("Nama isian “%(name)s” dipakai dua kali.") % {"name": field["name"]})
+        names.add(field["name"])
+
+
+def _validate_service_changes(changes: dict[str, Any]) -> None:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "sla_working_days" in changes and not 1 <= int(changes["sla_working_days"]) <= 60:
+        raise ValidationError(_("Jangka waktu harus antara 1 dan 60 hari kerja."))
+    if "fee_rupiah" in changes and int(changes["fee_rupiah"]) < 0:
+        raise ValidationError(_("Biaya tidak boleh negatif. Isi 0 untuk layanan gratis."))
+    if "procedure" in changes and (
+        not isinstance(changes["procedure"], list)
+        or not all(isinstance(s, str) and s.strip() for s in changes["procedure"])
+    ):
+        raise ValidationError(_("Prosedur harus berupa daftar langkah yang tidak kosong."))
+    if "form_fields" in changes:
+        _validate_form_fields(changes["form_fields"])
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ValidationError(_("Nama layanan tidak boleh kosong."))
+
+
+def kecamatan_service_update(*, service: KecamatanService, actor: str, changes: dict[str, Any]) -> KecamatanService:
+    """Override components of this kecamatan's copy (SLA, fee, fields, texts, enabled)."""
+    _validate_service_changes(changes)
+    with transaction.atomic():
+        service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        diff = {}
+        for name, value in changes.items():
+            old = getattr(service, name)
+            if old != value:
+                diff[name] = {"from": old, "to": value}
+                setattr(service, name, value)
+        if not diff:
+            return service
+        customized = set(service.customized_fields) | (set(diff) - {"enabled"})
+        service.customized_fields = sorted(customized)
+        service.save()
+        ServiceChangeEvent.objects.create(service=service, actor=actor, action="update", changes=diff)
+    return service
+
+
+def kecamatan_service_set_enabled(*, service: KecamatanService, enabled: bool, actor: str) -> KecamatanService:
+    """Show or hide a service on this kecamatan's portal (applications in progress are unaffected)."""
+    with transaction.atomic():
+        service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        if service.enabled == enabled:
+            return service
+        service.enabled = enabled
+        service.save(update_fields=["enabled", "updated_at"])
+        ServiceChangeEvent.objects.create(
+            service=service, actor=actor, action="enable" if enabled else "disable", changes={"enabled": enabled}
+        )
+    return service
+
+
+def _validate_requirement(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(REQUIREMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "accepted_types" in values:
+        types = values["accepted_types"]
+        if not types or not set(types) <= ALLOWED_UPLOAD_TYPES:
+            raise ValidationError(_("Jenis berkas yang boleh: JPEG, PNG, PDF. Pilih minimal satu."))
+    for key, top in (("max_image_mb", 5), ("max_pdf_mb", 10)):
+        if key in values and not 1 <= int(values[key]) <= top:
+            raise ValidationError(_("Ukuran maksimal harus antara 1 dan %(top)s MB.") % {"top": top})
+    if "name" in values and not str(values["name"]).strip():
+        raise ValidationError(_("Nama persyaratan tidak boleh kosong."))
+
+
+def service_requirement_add(
+    *, service: KecamatanService, actor: str, code: str, name: str, **values: Any
+) -> ServiceRequirement:
+    """Add a requirement this kecamatan asks for on top of the catalog's."""
+    _validate_requirement({"name": name, **values})
+    with transaction.atomic():
+        if ServiceRequirement.objects.filter(service=service, code=code).exists():
+            raise ValidationError(_("Persyaratan dengan kode “%(code)s” sudah ada.") % {"code": code})
+        if "order" not in values:
+            values["order"] = service.requirements.count() + 1
+        requirement = ServiceRequirement.objects.create(service=service, code=code, name=name, **values)
+        ServiceChangeEvent.objects.create(
+            service=service, actor=actor, action="requirement_add", changes={"code": code, "name": name, **values}
+        )
+    return requirement
+
+
+def service_requirement_update(
+    *, requirement: ServiceRequirement, actor: str, changes: dict[str, Any]
+) -> ServiceRequirement:
+    """Change one requirement of this kecamatan's service (e.g. make it optional)."""
+    _validate_requirement(changes)
+    with transaction.atomic():
+        requirement = ServiceRequirement.objects.select_for_update().get(pk=requirement.pk)
+        diff = {}
+        for name, value in changes.items():
+            if getattr(requirement, name) != value:
+                diff[name] = {"from": getattr(requirement, name), "to": value}
+                setattr(requirement, name, value)
+        if diff:
+            requirement.save()
+            ServiceChangeEvent.objects.create(
+                service_id=requirement.service_id,
+                actor=actor,
+                action="requirement_update",
+                changes={"code": requirement.code, **diff},
+            )
+    return requirement
+
+
+def service_requirement_remove(*, requirement: ServiceRequirement, actor: str) -> None:
+    """Stop asking for a requirement in this kecamatan."""
+    with transaction.atomic():
+        ServiceChangeEvent.objects.create(
+            service_id=requirement.service_id,
+            actor=actor,
+            action="requirement_remove",
+            changes={"code": requirement.code, "name": requirement.name},
+        )
+        requirement.delete()

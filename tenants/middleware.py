@@ -9,6 +9,8 @@ from django.http import HttpResponseBadRequest
 from django.urls import set_urlconf
 from django_tenants.utils import remove_www
 
+from sipentol.health import healthz
+
 from .routing import tenant_for_host
 from .views import suspended_page, unknown_host_page
 
@@ -40,13 +42,11 @@ class TenantRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Kubernetes probes call the pod by IP; the health view needs no tenant.
+        # Kubernetes probes call the pod by its IP, which no ALLOWED_HOSTS entry names: answer
+        # them here, before any middleware looks at the host. The health view needs no tenant.
         if request.path_info == "/healthz":
             _activate_public()
-            request.tenant = None
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-            set_urlconf(request.urlconf)
-            return self.get_response(request)
+            return healthz(request)
         try:
             hostname = remove_www(request.get_host().split(":")[0]).lower()
         except DisallowedHost:
@@ -59,7 +59,8 @@ class TenantRoutingMiddleware:
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        _activate_public()
+        # No switch to public first: the Domain table is found through any tenant's search_path
+        # ("<schema>", "public"), and a warm request should not SET search_path at all.
         tenant = tenant_for_host(hostname)
         if tenant is None:
             return unknown_host_page(request, hostname)

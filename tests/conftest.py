@@ -68,7 +68,7 @@ def mojosari(db):
 
 
 @pytest.fixture
-def public_client() -> Client:
+def public_client(db) -> Client:
     return Client(HTTP_HOST="localhost")
 
 

@@ -1,0 +1,62 @@
+"""The notification outbox: one row per message and channel, written in the caller's transaction."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+
+
+class OutboxMessage(models.Model):
+    """A message waiting to be delivered, or the record of how its delivery went.
+
+    Status moves pending -> sending -> sent, or sending -> failed (retried at next_attempt_at)
+    -> ... -> dead after the last attempt. `sending` is committed BEFORE the provider is called,
+    so a second worker never sends the same row; a row left in `sending` by a crash is retried
+    after NOTIFICATIONS_SENDING_LEASE_SECONDS (at-least-once; see README.md).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu dikirim")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal, akan dicoba lagi")
+        DEAD = "dead", _("Gagal permanen")
+
+    event = models.CharField(_("peristiwa"), max_length=80)
+    template = models.CharField(_("templat"), max_length=80)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("penerima"), max_length=254)
+    recipient_masked = models.CharField(_("penerima (disamarkan)"), max_length=254)
+    subject = models.CharField(_("subjek"), max_length=255, blank=True)
+    body = models.TextField(_("isi"))
+    dedupe_key = models.CharField(_("kunci deduplikasi"), max_length=200)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("jumlah percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("terakhir diantrekan"), null=True, blank=True)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    provider_message_id = models.CharField(_("ID pesan penyedia"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key", "channel"], name="notifications_outbox_dedupe_channel"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notifications_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.template} -> {self.channel}:{self.recipient_masked} ({self.status})"

@@ -1,0 +1,31 @@
+"""Reads of the notification outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from sipentol.notifications.models import OutboxMessage
+
+
+def outbox_due_ids(*, now: datetime, requeue_before: datetime, limit: int = 500) -> list[int]:
+    """Messages a worker should try now and that were not queued recently."""
+    lease = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    waiting = Q(
+        status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
+        next_attempt_at__lte=now,
+    )
+    stuck = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=lease)
+    not_recently_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
+    return list(
+        OutboxMessage.objects.filter((waiting | stuck) & not_recently_queued)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def outbox_for_dedupe_key(*, dedupe_key: str) -> QuerySet[OutboxMessage]:
+    """What was sent for one event (e.g. to show delivery status on an application's page)."""
+    return OutboxMessage.objects.filter(dedupe_key=dedupe_key).order_by("channel")

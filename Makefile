@@ -33,7 +33,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --ignore=tests/bench $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m pytest tests/bench -s -q -o testpaths=tests/bench $(PYTEST_ARGS)

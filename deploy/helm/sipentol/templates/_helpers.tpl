@@ -1,0 +1,163 @@
+{{/* Names and labels. */}}
+{{- define "sipentol.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "sipentol.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "sipentol.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "sipentol.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: sipentol
+{{- end }}
+
+{{- define "sipentol.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "sipentol.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "sipentol.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "sipentol.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "sipentol.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/* Plain settings (the ConfigMap's data; the migrations hook gets them inline). */}}
+{{- define "sipentol.configData" -}}
+DJANGO_SETTINGS_MODULE: sipentol.settings.production
+BASE_DOMAIN: {{ .Values.baseDomain | quote }}
+LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+S3_ENDPOINT: {{ .Values.config.objectStorage.endpoint | quote }}
+S3_BUCKET: {{ .Values.config.objectStorage.bucket | quote }}
+S3_SECURE: {{ .Values.config.objectStorage.secure | toString | quote }}
+S3_REGION: {{ .Values.config.objectStorage.region | quote }}
+SMTP_HOST: {{ .Values.config.smtp.host | quote }}
+SMTP_PORT: {{ .Values.config.smtp.port | toString | quote }}
+EMAIL_FROM: {{ .Values.config.smtp.from | quote }}
+WHATSAPP_API_URL: {{ .Values.config.whatsapp.apiUrl | quote }}
+WHATSAPP_PHONE_NUMBER_ID: {{ .Values.config.whatsapp.phoneNumberId | toString | quote }}
+BSRE_URL: {{ .Values.config.bsre.url | quote }}
+SENTRY_ENVIRONMENT: {{ .Values.config.sentry.environment | quote }}
+SENTRY_RELEASE: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+TENANT_MULTIPROCESSING_MAX_PROCESSES: {{ .Values.migrations.parallelism | toString | quote }}
+HOME: /tmp
+XDG_CACHE_HOME: /tmp/.cache
+{{- range $name, $value := .Values.config.extraEnv }}
+{{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Every secret env var: which group (for existingSecrets) and whether the platform needs it. */}}
+{{- define "sipentol.secretItems" -}}
+- {env: SECRET_KEY, group: django, required: true}
+- {env: METRICS_TOKEN, group: django, required: false}
+- {env: DATABASE_URL, group: postgresql, required: true}
+- {env: REDIS_URL, group: redis, required: true}
+- {env: CELERY_BROKER_URL, group: redis, required: false}
+- {env: S3_ACCESS_KEY, group: objectStorage, required: true}
+- {env: S3_SECRET_KEY, group: objectStorage, required: true}
+- {env: SMTP_USER, group: smtp, required: false}
+- {env: SMTP_PASSWORD, group: smtp, required: false}
+- {env: WHATSAPP_TOKEN, group: whatsapp, required: false}
+- {env: BSRE_CLIENT_ID, group: bsre, required: false}
+- {env: BSRE_CLIENT_SECRET, group: bsre, required: false}
+- {env: SENTRY_DSN, group: sentry, required: false}
+{{- end }}
+
+{{/*
+Secret env vars as secretKeyRef entries. Call with (dict "root" $ "hook" true|false): the
+migrations hook runs before the release's own Secret exists, so it reads a hook copy.
+*/}}
+{{- define "sipentol.secretEnv" -}}
+{{- $root := .root -}}
+{{- $s := $root.Values.secrets -}}
+{{- $own := include "sipentol.fullname" $root -}}
+{{- if .hook }}{{ $own = printf "%s-migrate" $own }}{{ end -}}
+{{- range $item := include "sipentol.secretItems" $root | fromYamlArray }}
+{{- $existing := index $s.existingSecrets $item.group | default $s.existingSecret }}
+{{- if $existing }}
+- name: {{ $item.env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $existing }}
+      key: {{ index $s.keyOverrides $item.env | default $item.env }}
+      {{- if not $item.required }}
+      optional: true
+      {{- end }}
+{{- else if index $s.values $item.env }}
+- name: {{ $item.env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: {{ $item.env }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The chart's own Secret data: only values not served by an existing Secret. */}}
+{{- define "sipentol.ownSecretData" -}}
+{{- $s := .Values.secrets -}}
+{{- range $item := include "sipentol.secretItems" . | fromYamlArray }}
+{{- $existing := index $s.existingSecrets $item.group | default $s.existingSecret }}
+{{- if not $existing }}
+{{- $value := index $s.values $item.env }}
+{{- if and $item.required (not $value) }}
+{{- fail (printf "secrets.values.%s is empty: set it, or name a Secret holding it in secrets.existingSecret (or secrets.existingSecrets.%s)" $item.env $item.group) }}
+{{- end }}
+{{- if $value }}
+{{ $item.env }}: {{ $value | b64enc | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes shared by the platform pods: a writable /tmp on a read-only root filesystem. */}}
+{{- define "sipentol.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpVolume.sizeLimit }}
+{{- end }}
+
+{{- define "sipentol.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{/* Rolls pods when the settings change. */}}
+{{- define "sipentol.configChecksum" -}}
+checksum/config: {{ include "sipentol.configData" . | sha256sum }}
+checksum/secret: {{ include "sipentol.ownSecretData" . | sha256sum }}
+{{- end }}
+
+{{/*
+A probe from values; an httpGet probe gets `Host: <baseDomain>`: the kubelet calls the pod by
+IP, which Django's ALLOWED_HOSTS check (CommonMiddleware) would answer with 400.
+Call with (dict "root" $ "probe" .Values.web.readinessProbe).
+*/}}
+{{- define "sipentol.probe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if $probe.httpGet }}
+{{- $_ := set $probe.httpGet "httpHeaders" (list (dict "name" "Host" "value" .root.Values.baseDomain)) }}
+{{- end }}
+{{- toYaml $probe }}
+{{- end }}

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from services_catalog.configured.services import kecamatan_services_init
+
 from .models import Domain, Kecamatan, OpsEvent
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ def kecamatan_provision(
     else:
         kecamatan, created = existing, False
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
+    # Its own service list, copied from the regency catalog (idempotent; keeps local changes).
+    kecamatan_services_init(kecamatan=kecamatan, actor=actor)
     return kecamatan, created
 
 

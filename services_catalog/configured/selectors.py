@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from .models import KecamatanService, ServiceRequirement
 
@@ -12,9 +12,15 @@ def service_list(*, enabled_only: bool = True, query: str = "") -> QuerySet[Keca
     qs = KecamatanService.objects.all()
     if enabled_only:
         qs = qs.filter(enabled=True)
-    for word in query.split()[:8]:
+    words = query.split()[:8]
+    if not words:
+        return qs.order_by("order", "name")
+    name_hits = Value(0)
+    for word in words:
         qs = qs.filter(Q(name__icontains=word) | Q(summary__icontains=word) | Q(aliases__icontains=word))
-    return qs.order_by("order", "name")
+        name_hits = name_hits + Case(When(name__icontains=word, then=1), default=0)
+    # Services named after the words come first ("domisili" -> Surat Keterangan Domisili).
+    return qs.annotate(name_hits=name_hits).order_by("-name_hits", "order", "name")
 
 
 def service_get(*, slug: str, enabled_only: bool = True) -> KecamatanService:

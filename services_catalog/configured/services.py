@@ -47,8 +47,8 @@ def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
     """Copy every regency catalog service the kecamatan lacks into its schema; returns how many.
 
     Idempotent: services already present (matched by catalog code) are left exactly as the
-    kecamatan configured them. New copies start enabled, so an onboarding kecamatan's admin
-    can review and adjust the full list before going live.
+    kecamatan configured them. The first copy starts enabled, so an onboarding kecamatan's
+    admin reviews and adjusts the full list before going live.
     """
     from django_tenants.utils import tenant_context
 
@@ -56,13 +56,16 @@ def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
     created = 0
     with tenant_context(kecamatan), transaction.atomic():
         present = set(KecamatanService.objects.values_list("catalog_code", flat=True))
+        # The first copy is the full list, enabled; a service the regency adds later arrives
+        # disabled in a kecamatan that already runs, until its admin reviews and enables it.
+        first_copy = not present
         for entry in catalog:
             if entry.code in present:
                 continue
             service = KecamatanService.objects.create(
                 catalog_code=entry.code,
                 slug=entry.code,
-                enabled=True,
+                enabled=first_copy,
                 **{name: getattr(entry, name) for name in STANDARD_FIELDS},
             )
             ServiceRequirement.objects.bulk_create(

@@ -1,10 +1,91 @@
-from django.shortcuts import render
+"""Citizen pages of a kecamatan's site: home with search, services, contact, FAQ.
 
+Everything works without JavaScript (search is a GET form) and on a 360 px phone.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from services_catalog.configured.models import KecamatanService
+from services_catalog.configured.selectors import service_get, service_list
+from services_catalog.selectors import faq_list
 from tenants.models import Desa
 
+from .selectors import apply_url, whatsapp_url
 
+MAX_QUERY = 100
+
+
+def _query(request) -> str:
+    return (request.GET.get("q") or "").strip()[:MAX_QUERY]
+
+
+@require_GET
 def home(request):
-    """A kecamatan's front page."""
+    """A kecamatan's front page: search and every service it offers online."""
+    return render(request, "portal/home.html", {"services": service_list(), "q": ""})
+
+
+@require_GET
+def service_index(request):
+    q = _query(request)
+    services = list(service_list(query=q))
+    return render(request, "portal/service_list.html", {"services": services, "q": q})
+
+
+def guide_steps(service: KecamatanService) -> list[str]:
+    """'Cara mengajukan': what a citizen does, in order, for this service."""
+    needed = ", ".join(r.name for r in service.requirements.all() if r.required)
+    return [
+        _("Siapkan foto atau pindaian persyaratan: %(items)s.") % {"items": needed}
+        if needed
+        else _("Siapkan KTP-el Anda."),
+        _("Tekan tombol “Ajukan permohonan”, lalu isi data diri dan data permohonan."),
+        _("Unggah satu foto atau PDF untuk setiap persyaratan. Foto dari kamera HP sudah cukup; tidak perlu fotokopi."),
+        _(
+            "Periksa kembali lalu kirim. Simpan kode pelacakan yang muncul; kode dan tautannya juga dikirim "
+            "lewat WhatsApp atau e-mail."
+        ),
+        _(
+            "Pantau status permohonan. Bila petugas meminta kelengkapan, buka tautannya dan unggah ulang "
+            "berkas yang diminta saja."
+        ),
+        _(
+            "Surat selesai paling lama %(days)s hari kerja setelah berkas lengkap. Unduh surat bertanda tangan "
+            "elektronik, atau ambil di loket PATEN."
+        )
+        % {"days": service.sla_working_days},
+    ]
+
+
+@require_GET
+def service_detail(request, slug: str):
+    try:
+        service = service_get(slug=slug)
+    except KecamatanService.DoesNotExist:
+        return render(request, "portal/service_not_found.html", {"services": service_list(), "slug": slug}, status=404)
+    context = {
+        "service": service,
+        "requirements": list(service.requirements.all()),
+        "guide": guide_steps(service),
+        "apply_url": apply_url(service.slug),
+    }
+    return render(request, "portal/service_detail.html", context)
+
+
+@require_GET
+def contact(request):
     kecamatan = request.tenant
-    desa = Desa.objects.filter(kecamatan_id=kecamatan.pk).order_by("name")
-    return render(request, "portal/home.html", {"desa_list": desa})
+    context = {
+        "whatsapp_url": whatsapp_url(kecamatan.whatsapp),
+        "desa_list": Desa.objects.filter(kecamatan_id=kecamatan.pk).order_by("name"),
+    }
+    return render(request, "portal/contact.html", context)
+
+
+@require_GET
+def faq(request):
+    return render(request, "portal/faq.html", {"faqs": faq_list()})

@@ -197,3 +197,38 @@ def test_it_keeps_messages_while_the_broker_is_down_and_sends_them_once_after(
     # then: each arrived once
     assert len(smtp_server.to(address)) == 1
     assert len(whatsapp_api.to(wa_number)) == 1
+
+
+def test_it_sends_once_when_many_workers_deliver_the_same_message_at_once(
+    committed_jetis, smtp_server, django_db_blocker
+):
+    import threading
+
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    smtp_server.start()
+    address, _, _ = _recipient()
+    with broker_down():  # only the threads below deliver
+        [message] = _emit(committed_jetis, email=address)
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def worker() -> None:
+        try:
+            with django_db_blocker.unblock(), tenant_context(committed_jetis):
+                start.wait(timeout=10)
+                outcomes.append(outbox_deliver(message_id=message.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes).count("sent") == 1
+    assert set(outcomes) <= {"sent", "locked", "in_flight", "done"}
+    assert len(smtp_server.to(address)) == 1
+    assert _status(message) == "sent"

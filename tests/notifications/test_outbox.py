@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from sipentol.notifications.models import OutboxMessage
+from sipentol.notifications.selectors import outbox_due_ids
 from sipentol.notifications.services import PersonalDataInMessage, outbox_deliver, outbox_emit, outbox_retry
 
 TEMPLATE_CONTEXTS = {
@@ -165,3 +166,22 @@ def test_it_keeps_each_kecamatan_outbox_apart(jetis, mojosari):
         _emit()
     with tenant_context(mojosari):
         assert OutboxMessage.objects.count() == 0
+
+
+def test_it_sends_a_message_left_in_sending_by_a_crash_only_after_the_lease(jetis, settings):
+    with tenant_context(jetis):
+        [message] = _emit(phone=None)
+        just_claimed = timezone.now() - timedelta(seconds=30)
+        OutboxMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1, claimed_at=just_claimed)
+
+        assert outbox_deliver(message_id=message.pk) == "in_flight"
+        assert message.pk not in outbox_due_ids(now=timezone.now(), requeue_before=timezone.now())
+
+        crashed = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS + 1)
+        OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=crashed)
+        assert message.pk in outbox_due_ids(now=timezone.now(), requeue_before=timezone.now())
+        outcome = outbox_deliver(message_id=message.pk)  # SMTP is down here: a second, failed attempt
+        message.refresh_from_db()
+
+    assert outcome == "failed"
+    assert message.attempts == 2

@@ -1,0 +1,139 @@
+"""Memory of store_upload: a 9 MB PDF and a 4.9 MB photo against a 100 KB one (make bench only).
+
+Two measures per upload, after a warm-up so that imports and connection pools do not count:
+- Python heap peak (tracemalloc): buffers held by Python code, e.g. the minio SDK's part;
+- peak resident memory growth (VmHWM after resetting it through /proc/self/clear_refs,
+  else a 2 ms sampler of VmRSS): includes Pillow's pixel buffers, which tracemalloc cannot see.
+Bytes are spooled (256 KB in memory, then disk); the minio SDK then reads the object in parts
+of 5 MiB (S3's minimum) and uploads up to 3 in parallel, so a PDF costs at most ~15 MB of Python
+heap whatever its size (~9 MB for a 9 MB PDF: two parts). A photo is decoded, so its cost follows its pixel
+count (bounded by the 2500 px downscale and libjpeg's draft decoding), not its bytes.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+from django_tenants.utils import tenant_context
+from PIL import Image
+
+from sipentol.lib import storage
+from sipentol.lib.uploads import store_upload
+
+MB = 1024 * 1024
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _noise_jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(out, "JPEG", quality=100)
+    return out.getvalue()
+
+
+def _jpeg_of_size(target: int) -> bytes:
+    """Noise JPEG just under `target` bytes (noise at quality 100: ~2 bytes per pixel)."""
+    side = int((target / 2.0 / 1.33) ** 0.5)
+    data = _noise_jpeg(int(side * 4 / 3), side)
+    while len(data) > target:
+        side = int(side * 0.98)
+        data = _noise_jpeg(int(side * 4 / 3), side)
+    return data
+
+
+def _pdf_of_size(target: int) -> bytes:
+    side = int((target / 2.0 / 1.33) ** 0.5)
+    while True:
+        im = Image.frombytes("RGB", (int(side * 4 / 3), side), os.urandom(int(side * 4 / 3) * side * 3))
+        out = io.BytesIO()
+        im.save(out, "PDF", quality=100)
+        if len(out.getvalue()) <= target:
+            return out.getvalue()
+        side = int(side * 0.98)
+
+
+def _measure(func) -> tuple[float, float, float]:
+    """(heap peak MB, RSS growth MB, seconds) of one call."""
+    gc.collect()
+    can_reset = True
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        can_reset = False
+    base_rss = _status_kb("VmRSS")
+    peak_sampled = [base_rss]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak_sampled[0] = max(peak_sampled[0], _status_kb("VmRSS"))
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        func()
+    finally:
+        elapsed = time.perf_counter() - started
+        _, heap_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        stop.set()
+        sampler.join()
+    peak = max(_status_kb("VmHWM"), peak_sampled[0]) if can_reset else peak_sampled[0]
+    return heap_peak / MB, max(0, peak - base_rss) / 1024, elapsed
+
+
+def test_it_keeps_memory_flat_while_storing_large_uploads(jetis):
+    small_jpeg = _jpeg_of_size(100 * 1024)
+    big_jpeg = _jpeg_of_size(int(4.9 * MB))
+    big_pdf = _pdf_of_size(9 * MB)
+    small_pdf = _pdf_of_size(100 * 1024)
+    assert len(big_jpeg) < 5 * MB and len(big_pdf) < 10 * MB
+
+    def store(data: bytes, name: str):
+        return lambda: store_upload(io.BytesIO(data), original_name=name, label="Bench", accepted_types=["jpg", "pdf"])
+
+    with tenant_context(jetis):
+        store(small_jpeg, "warm.jpg")()
+        store(small_pdf, "warm.pdf")()
+        rows = []
+        for label, data, name in [
+            ("JPEG 100 KB", small_jpeg, "a.jpg"),
+            ("JPEG 4.9 MB", big_jpeg, "b.jpg"),
+            ("PDF 100 KB", small_pdf, "c.pdf"),
+            ("PDF 9 MB", big_pdf, "d.pdf"),
+        ]:
+            heap, rss, seconds = _measure(store(data, name))
+            rows.append((label, len(data) / MB, heap, rss, seconds))
+        storage.ping()
+
+    print("\nstore_upload memory (after warm-up)")
+    print(f"{'upload':<12} {'bytes MB':>9} {'heap peak MB':>13} {'RSS growth MB':>14} {'seconds':>8}")
+    for label, size, heap, rss, seconds in rows:
+        print(f"{label:<12} {size:>9.2f} {heap:>13.2f} {rss:>14.1f} {seconds:>8.2f}")
+    by = {row[0]: row for row in rows}
+    pdf_ratio = by["PDF 9 MB"][2] / max(by["PDF 100 KB"][2], 0.01)
+    jpeg_ratio = by["JPEG 4.9 MB"][3] / max(by["JPEG 100 KB"][3], 1.0)
+    bytes_ratio = by["PDF 9 MB"][1] / by["PDF 100 KB"][1]
+    print(f"PDF heap peak ratio 9 MB / 100 KB: {pdf_ratio:.1f}x (bytes ratio {bytes_ratio:.0f}x)")
+    print(f"JPEG RSS growth ratio 4.9 MB / 100 KB: {jpeg_ratio:.1f}x (pixels are decoded)")
+
+    # Bounded by minio's parts (3 x 5 MiB) plus parser state: a 9 MB PDF must not cost its size
+    # twice over in Python buffers, and nothing grows with the file beyond the SDK's parts.
+    assert by["PDF 9 MB"][2] < 16
+    # a 4.9 MB noise photo decodes to ~3 MP (~9 MB of RGB); allow encoder buffers on top
+    assert by["JPEG 4.9 MB"][3] < 80

@@ -317,3 +317,37 @@ def test_it_keeps_another_kecamatans_upload_unreadable(jetis, mojosari):
 def test_it_refuses_to_run_outside_a_kecamatan(db):
     with pytest.raises(RuntimeError):
         store_upload(io.BytesIO(phone_jpeg()), original_name="ktp.jpg", label="Foto KTP", accepted_types=["jpg"])
+
+
+def test_it_asks_for_jpg_when_a_heic_photo_cannot_be_read_here(jetis):
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 512
+
+    err = rejected(jetis, heic, "IMG_0001.HEIC")
+
+    assert err.code == "heic_unsupported"
+    assert "Ubah ke JPG" in err.messages[0]
+
+
+def test_it_rejects_a_png_with_absurd_dimensions_before_decoding_it(jetis):
+    buf = io.BytesIO()
+    Image.new("1", (6000, 5000)).save(buf, "PNG")  # 30 megapixels in a few kilobytes
+    assert len(buf.getvalue()) < 100 * 1024
+
+    err = rejected(jetis, buf.getvalue(), "scan.png")
+
+    assert err.code == "too_many_pixels"
+    assert "6000 x 5000 piksel" in err.messages[0]
+
+
+def test_it_rejects_a_pdf_that_launches_a_program(jetis):
+    from pyhanko.pdf_utils import generic
+
+    def add_launch(writer):
+        writer.root["/OpenAction"] = generic.DictionaryObject(
+            {
+                generic.NameObject("/S"): generic.NameObject("/Launch"),
+                generic.NameObject("/F"): generic.TextStringObject("cmd.exe"),
+            }
+        )
+
+    assert rejected(jetis, rewritten_pdf(add_launch), "surat.pdf").code == "active_content"

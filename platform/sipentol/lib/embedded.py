@@ -120,8 +120,22 @@ def weed_binary() -> str:
     return found
 
 
-def start_seaweedfs(data_dir: Path, started: Started, *, bucket: str) -> dict[str, str]:
-    """Start SeaweedFS (`weed mini`) with an S3 endpoint and one access key; return S3_* env."""
+def start_seaweedfs(data_dir: Path, started: Started, *, bucket: str, attempts: int = 3) -> dict[str, str]:
+    """Start SeaweedFS (`weed mini`) with an S3 endpoint and one access key; return S3_* env.
+
+    Its eleven ports are picked free just before the start; another process can take one in
+    between, so a failed start is retried with new ports.
+    """
+    for attempt in range(attempts):
+        try:
+            return _start_seaweedfs_once(data_dir, started, bucket=bucket)
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_seaweedfs_once(data_dir: Path, started: Started, *, bucket: str) -> dict[str, str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     config = data_dir / "s3.json"
     config.write_text(
@@ -147,7 +161,7 @@ def start_seaweedfs(data_dir: Path, started: Started, *, bucket: str) -> dict[st
         f"-s3.port={ports['s3']}",
         f"-s3.config={config}",
         f"-master.port={ports['master']}",
-        f"-master.port.grpc={ports['master'] + 10000 if ports['master'] < 55000 else free_port()}",
+        f"-master.port.grpc={free_port()}",
         f"-volume.port={ports['volume']}",
         f"-volume.port.grpc={free_port()}",
         f"-filer.port={ports['filer']}",

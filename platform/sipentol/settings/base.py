@@ -188,6 +188,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "record-platform-heartbeat": {"task": "tenants.tasks.record_heartbeat", "schedule": 300.0},
+    "applications-expire-and-remind": {"task": "applications.tasks.expire_and_remind_all", "schedule": 3600.0},
 }
 
 # ---------------------------------------------------------------------------- notifications
@@ -229,3 +230,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------- letters (e-signature)
+# Fernet key encrypting stored PKCS#12 files; derived from SECRET_KEY when unset.
+SIGNING_KEY_ENCRYPTION_KEY = env("SIGNING_KEY_ENCRYPTION_KEY", "")
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", "")  # RFC 3161 time-stamping authority; empty = no timestamp
+BSRE_URL = env("BSRE_URL", "")  # BSrE-like remote signing API
+BSRE_USERNAME = env("BSRE_USERNAME", "")
+BSRE_PASSWORD = env("BSRE_PASSWORD", "")
+BSRE_TIMEOUT_SECONDS = envint("BSRE_TIMEOUT_SECONDS", 30)
+# The public verification page may fetch OCSP/CRL for the signer's certificate.
+LETTERS_VERIFY_FETCH_REVOCATION = envbool("LETTERS_VERIFY_FETCH_REVOCATION", True)
+LETTERS_VERIFY_MAX_UPLOAD_BYTES = envint("LETTERS_VERIFY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+# ---------------------------------------------------------------------------- applications
+# Days a citizen has to complete what staff asked for, and how many days before that a reminder goes.
+APPLICATION_COMPLETION_DAYS = envint("APPLICATION_COMPLETION_DAYS", 14)
+APPLICATION_COMPLETION_REMINDER_DAYS = envint("APPLICATION_COMPLETION_REMINDER_DAYS", 3)

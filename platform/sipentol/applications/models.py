@@ -1,0 +1,213 @@
+"""A citizen's application (permohonan) in one kecamatan: its documents and its event log.
+
+The lifecycle (ARCHITECTURE §5):
+draft -> submitted -> in_review -> (needs_completion <-> resubmitted) -> verified ->
+letter_drafted -> awaiting_signature -> issued -> rated; or rejected / cancelled / expired.
+Every change goes through a service in `services.py`, which writes an ApplicationEvent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sipentol.lib.nik import mask_nik
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draf (belum dikirim)")
+    SUBMITTED = "submitted", _("Diterima, menunggu pemeriksaan")
+    IN_REVIEW = "in_review", _("Sedang diperiksa petugas")
+    NEEDS_COMPLETION = "needs_completion", _("Perlu dilengkapi pemohon")
+    RESUBMITTED = "resubmitted", _("Sudah dilengkapi, menunggu pemeriksaan ulang")
+    VERIFIED = "verified", _("Berkas lengkap dan benar")
+    LETTER_DRAFTED = "letter_drafted", _("Surat sedang disiapkan")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Menunggu tanda tangan Camat")
+    ISSUED = "issued", _("Selesai, surat dapat diunduh")
+    RATED = "rated", _("Selesai dan sudah dinilai")
+    REJECTED = "rejected", _("Ditolak")
+    CANCELLED = "cancelled", _("Dibatalkan pemohon")
+    EXPIRED = "expired", _("Kedaluwarsa (tidak dilengkapi)")
+
+
+# Which status may follow which. Services check every transition against this table.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
+    Status.SUBMITTED: {Status.IN_REVIEW, Status.CANCELLED, Status.REJECTED},
+    Status.IN_REVIEW: {Status.NEEDS_COMPLETION, Status.VERIFIED, Status.REJECTED, Status.CANCELLED},
+    Status.NEEDS_COMPLETION: {Status.RESUBMITTED, Status.EXPIRED, Status.CANCELLED},
+    Status.RESUBMITTED: {Status.IN_REVIEW, Status.CANCELLED, Status.REJECTED},
+    Status.VERIFIED: {Status.LETTER_DRAFTED, Status.REJECTED},
+    Status.LETTER_DRAFTED: {Status.AWAITING_SIGNATURE, Status.VERIFIED},
+    Status.AWAITING_SIGNATURE: {Status.ISSUED, Status.LETTER_DRAFTED},
+    Status.ISSUED: {Status.RATED},
+    Status.RATED: set(),
+    Status.REJECTED: set(),
+    Status.CANCELLED: set(),
+    Status.EXPIRED: set(),
+}
+OPEN_STATUSES = {
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.RESUBMITTED,
+    Status.VERIFIED,
+    Status.LETTER_DRAFTED,
+    Status.AWAITING_SIGNATURE,
+}
+# The SLA clock runs in these; it is paused while the citizen has to complete.
+SLA_RUNNING = OPEN_STATUSES
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Application(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tracking_code = models.CharField(_("kode lacak"), max_length=20, unique=True)
+    # Only the hash of the secret link's token is kept: a database leak does not open files.
+    secret_hash = models.CharField(max_length=64)
+    idempotency_key = models.UUIDField(unique=True)
+    service = models.ForeignKey(
+        "configured_services.KecamatanService", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    applicant_name = models.CharField(_("nama pemohon"), max_length=150, blank=True)
+    applicant_nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    applicant_phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    desa_code = models.CharField(_("kode desa"), max_length=13, blank=True)
+    data = models.JSONField(default=dict)  # the service's form fields, validated
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(_("batas waktu"), null=True, blank=True)
+    completion_requested_at = models.DateTimeField(null=True, blank=True)
+    completion_deadline = models.DateField(null=True, blank=True)
+    completion_reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_applications"
+    )
+    # Assisted mode: the staff member or operator desa who applied on the citizen's behalf.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assisted_applications"
+    )
+    consent_statement = models.TextField(blank=True)
+    channel = models.CharField(max_length=10, default="online")  # online | assisted | kiosk
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["applicant_nik"])]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.applicant_nik) if self.applicant_nik else ""
+
+    def check_secret(self, secret: str) -> bool:
+        import hmac
+
+        return bool(secret) and hmac.compare_digest(self.secret_hash, hash_secret(secret))
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+
+class Document(models.Model):
+    """One uploaded file for one requirement. A redone file supersedes the earlier one."""
+
+    class Verdict(models.TextChoices):
+        PENDING = "pending", _("Belum diperiksa")
+        ACCEPTED = "accepted", _("Diterima")
+        REDO = "redo", _("Perlu diunggah ulang")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement_code = models.SlugField(max_length=60)
+    requirement_name = models.CharField(max_length=200)
+    key = models.CharField(max_length=80)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    superseded = models.BooleanField(default=False)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, default=Verdict.PENDING)
+    verdict_reason = models.CharField(max_length=500, blank=True)
+    verdict_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "requirement_code", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.requirement_code}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Event(models.Model):
+    """Append-only audit trail: every transition, and every time staff open a citizen's file."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Perubahan status")
+        FILE_VIEWED = "file_viewed", _("Berkas dibuka petugas")
+        FILES_PRINTED = "files_printed", _("Berkas dicetak")
+        VERDICT = "verdict", _("Penilaian persyaratan")
+        NOTE = "note", _("Catatan internal")
+        ASSIGNED = "assigned", _("Penugasan")
+        DETAIL_VIEWED = "detail_viewed", _("Data pemohon dibuka petugas")
+        UPLOAD = "upload", _("Berkas diunggah")
+        ACCESS = "access", _("Akses pemohon")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)  # "pemohon", "sistem", or the staff member's name
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    internal = models.BooleanField(default=False)  # hidden from the citizen's timeline
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_status}->{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("events are append-only")
+        super().save(*args, **kwargs)
+
+
+class AccessCode(models.Model):
+    """A one-time code sent to the citizen's phone or e-mail to open the application's details."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="access_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.application_id}"

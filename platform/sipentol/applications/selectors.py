@@ -1,0 +1,96 @@
+"""Reads on applications, each through a helper that applies the reader's rights."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from sipentol.accounts.models import Role
+
+from .models import OPEN_STATUSES, Application, Event, Status
+
+SESSION_KEY = "granted_applications"
+
+
+# ------------------------------------------------------------------ citizen
+def citizen_grant(request, application: Application) -> None:
+    """The session may see this application's details (secret link or one-time code used)."""
+    granted = set(request.session.get(SESSION_KEY, []))
+    granted.add(str(application.public_id))
+    request.session[SESSION_KEY] = sorted(granted)[-20:]
+
+
+def citizen_has_access(request, application: Application) -> bool:
+    return str(application.public_id) in request.session.get(SESSION_KEY, [])
+
+
+def application_get_for_citizen(request, public_id) -> Application:
+    """The application, if this browser session was granted it; else 404 (never 403: no oracle)."""
+    application = Application.objects.select_related("service").filter(public_id=public_id).first()
+    if application is None or not citizen_has_access(request, application):
+        raise Http404
+    return application
+
+
+def application_by_tracking_code(code: str) -> Application | None:
+    return (
+        Application.objects.select_related("service")
+        .exclude(status=Status.DRAFT)
+        .filter(tracking_code=code.strip().upper())
+        .first()
+    )
+
+
+def citizen_timeline(application: Application) -> QuerySet[Event]:
+    return application.events.filter(internal=False, kind=Event.Kind.TRANSITION)
+
+
+# ------------------------------------------------------------------ staff
+def staff_role(user) -> str | None:
+    profile = getattr(user, "staff", None) if user.is_authenticated else None
+    return profile.role if profile else None
+
+
+def staff_applications(user) -> QuerySet[Application]:
+    """Every application this staff member may see: all of the kecamatan's, or an operator
+    desa's own assisted ones and those of their desa."""
+    role = staff_role(user)
+    qs = Application.objects.select_related("service", "assigned_to")
+    if role is None:
+        return qs.none()
+    if role == Role.DESA_OPERATOR:
+        return qs.filter(Q(assisted_by=user) | Q(desa_code=user.staff.desa_code))
+    return qs
+
+
+def application_get_for_staff(user, pk: int) -> Application:
+    application = staff_applications(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def staff_queue(user, *, status: str = "", query: str = "", mine: bool = False) -> QuerySet[Application]:
+    """The work queue: open applications first, overdue first, then by due date."""
+    today = timezone.localdate()
+    qs = staff_applications(user).exclude(status=Status.DRAFT)
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[*OPEN_STATUSES, Status.NEEDS_COMPLETION])
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    if query := query.strip():
+        digits = "".join(c for c in query if c.isdigit())
+        cond = Q(tracking_code__iexact=query) | Q(applicant_name__icontains=query)
+        if len(digits) == 16:
+            cond |= Q(applicant_nik=digits)
+        qs = qs.filter(cond)
+    return qs.annotate(
+        overdue=Case(
+            When(due_date__lt=today, status__in=list(OPEN_STATUSES), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("overdue", "due_date", "submitted_at")

@@ -1,0 +1,530 @@
+"""Writes on applications. One state change = one service = one transaction + one event row.
+
+Side effects (notifications) leave through the outbox (`outbox_emit`) inside the same
+transaction, and are delivered after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services_catalog.configured.models import KecamatanService
+from sipentol.lib import storage
+from sipentol.lib.uploads import StoredUpload
+from sipentol.lib.workdays import add_working_days, working_days_between
+from sipentol.notifications.services import outbox_emit
+
+from .models import AccessCode, Application, Document, Event, Status, hash_secret
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+CITIZEN = "pemohon"
+SYSTEM = "sistem"
+
+
+class TransitionError(ValueError):
+    """The application is not in a state that allows this step."""
+
+
+@dataclass(frozen=True)
+class RequirementNote:
+    requirement_code: str
+    reason: str
+
+
+def kecamatan_code_prefix(name: str) -> str:
+    """JTS for Jetis, MJS for Mojosari: the first letter and the next consonants."""
+    letters = [c for c in name.upper() if c.isalpha()]
+    consonants = [c for c in letters[1:] if c not in "AEIOU"]
+    return "".join([letters[0], *consonants])[:3].ljust(3, "X")
+
+
+def _new_tracking_code() -> str:
+    tenant = connection.tenant
+    prefix = kecamatan_code_prefix(getattr(tenant, "name", "") or tenant.schema_name)
+    stamp = timezone.localdate().strftime("%y%m")
+    suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+    return f"{prefix}-{stamp}-{suffix}"
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return CITIZEN
+    return actor.get_full_name() or actor.get_username()
+
+
+def _event(
+    application: Application,
+    kind: str,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict | None = None,
+    internal: bool = False,
+) -> Event:
+    return Event.objects.create(
+        application=application,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label or _actor_label(actor),
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+        internal=internal,
+    )
+
+
+def _transition(
+    application: Application,
+    to: str,
+    *,
+    actor=None,
+    actor_label: str | None = None,
+    reason: str = "",
+    data: dict | None = None,
+) -> Application:
+    if not application.can_become(to):
+        raise TransitionError(
+            _('Permohonan berstatus "%(status)s" tidak dapat diubah menjadi "%(to)s".')
+            % {"status": application.get_status_display(), "to": Status(to).label}
+        )
+    previous = application.status
+    application.status = to
+    application.save()
+    _event(
+        application,
+        Event.Kind.TRANSITION,
+        actor=actor,
+        actor_label=actor_label,
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+        data=data,
+    )
+    return application
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def citizen_link(application: Application, secret: str) -> str:
+    from tenants.selectors import kecamatan_url
+
+    return kecamatan_url(connection.tenant, f"/permohonan/{application.public_id}/?t={secret}")
+
+
+def _notify(application: Application, *, template: str, dedupe: str, context: dict | None = None) -> None:
+    outbox_emit(
+        event=f"application.{template}",
+        template=template,
+        context={
+            "tracking_code": application.tracking_code,
+            "service_name": application.service.name,
+            "kecamatan_name": connection.tenant.name,
+            "applicant_name": application.applicant_name,
+            **(context or {}),
+        },
+        email=application.applicant_email or None,
+        phone=application.applicant_phone or None,
+        dedupe_key=f"{application.pk}:{dedupe}",
+    )
+
+
+# ------------------------------------------------------------------ citizen side
+def application_save(
+    *,
+    service: KecamatanService,
+    idempotency_key: uuid.UUID,
+    applicant: dict,
+    data: dict,
+    uploads: dict[str, tuple[str, StoredUpload]],
+    submit: bool,
+    assisted_by=None,
+    consent_statement: str = "",
+    channel: str = "online",
+    application: Application | None = None,
+) -> tuple[Application, str | None, bool]:
+    """Create or update a draft, optionally submitting it. Idempotent on `idempotency_key`.
+
+    Returns (application, secret, created). `secret` is the secret-link token, known only
+    when the application is created here (only its hash is stored). A repeated request with
+    the same key (a double tap, a retried POST) returns the existing application and changes
+    nothing, and the files it uploaded again are deleted.
+    """
+    try:
+        with transaction.atomic():
+            created = application is None
+            secret = None
+            if created:
+                secret = secrets.token_urlsafe(24)
+                application = Application(
+                    tracking_code=_new_tracking_code(),
+                    secret_hash=hash_secret(secret),
+                    idempotency_key=idempotency_key,
+                    service=service,
+                    assisted_by=assisted_by,
+                    consent_statement=consent_statement,
+                    channel=channel,
+                )
+            else:
+                application = _locked(application)
+                if application.status != Status.DRAFT:
+                    raise TransitionError(_("Permohonan ini sudah dikirim dan tidak dapat diubah lagi."))
+            for field, value in applicant.items():
+                setattr(application, field, value)
+            application.data = {**application.data, **data}
+            application.save()
+            if created:
+                _event(
+                    application,
+                    Event.Kind.TRANSITION,
+                    actor=assisted_by,
+                    to_status=Status.DRAFT,
+                    data={"channel": channel},
+                )
+            for code, (name, stored) in uploads.items():
+                _document_add(application, code=code, name=name, stored=stored, actor=assisted_by)
+            if submit:
+                _submit(application, actor=assisted_by, secret=secret)
+    except IntegrityError:
+        # Same idempotency key already stored: the first request won. Drop this one's files.
+        for _name, stored in uploads.values():
+            storage.delete(stored.key)
+        existing = Application.objects.get(idempotency_key=idempotency_key)
+        return existing, None, False
+    return application, secret, created
+
+
+def _document_add(application: Application, *, code: str, name: str, stored: StoredUpload, actor=None) -> Document:
+    application.documents.filter(requirement_code=code, superseded=False).update(superseded=True)
+    document = Document.objects.create(
+        application=application,
+        requirement_code=code,
+        requirement_name=name,
+        key=stored.key,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        original_name=stored.original_name[:200],
+    )
+    _event(application, Event.Kind.UPLOAD, actor=actor, data={"requirement": code, "document": document.pk})
+    return document
+
+
+def _submit(application: Application, *, actor=None, secret: str | None) -> None:
+    missing = missing_requirements(application)
+    if missing:
+        raise TransitionError(
+            _("Berkas wajib belum diunggah: %(names)s. Unggah berkasnya lalu kirim lagi.")
+            % {"names": ", ".join(missing)}
+        )
+    now = timezone.now()
+    application.submitted_at = now
+    application.due_date = add_working_days(timezone.localdate(now), application.service.sla_working_days)
+    _transition(application, Status.SUBMITTED, actor=actor)
+    context = {"due_date": application.due_date.isoformat()}
+    if secret:
+        context["link"] = citizen_link(application, secret)
+    _notify(application, template="application_submitted", dedupe="submitted", context=context)
+
+
+def missing_requirements(application: Application) -> list[str]:
+    have = set(application.documents.filter(superseded=False).values_list("requirement_code", flat=True))
+    return [r.name for r in application.service.requirements.all() if r.required and r.code not in have]
+
+
+def application_submit_draft(*, application: Application) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        _submit(application, secret=None)
+    return application
+
+
+def application_complete(
+    *, application: Application, uploads: dict[str, tuple[str, StoredUpload]], data: dict | None = None
+) -> Application:
+    """The citizen redoes the items staff asked for; the SLA clock resumes and review restarts."""
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.NEEDS_COMPLETION:
+            raise TransitionError(_("Permohonan ini tidak sedang menunggu kelengkapan."))
+        asked = set(redo_requirement_codes(application))
+        missing = [code for code in asked if code not in uploads]
+        if missing:
+            raise TransitionError(_("Unggah ulang semua berkas yang diminta petugas, lalu kirim lagi."))
+        for code, (name, stored) in uploads.items():
+            if code in asked:
+                _document_add(application, code=code, name=name, stored=stored)
+        if data:
+            application.data = {**application.data, **data}
+        # The clock was paused from the request until now: move the due date by that many working days.
+        paused = max(
+            0, working_days_between(timezone.localdate(application.completion_requested_at), timezone.localdate())
+        )
+        if application.due_date:
+            application.due_date = add_working_days(application.due_date, paused)
+        application.completion_requested_at = None
+        application.completion_deadline = None
+        application.completion_reminded_at = None
+        _transition(application, Status.RESUBMITTED, data={"paused_working_days": paused})
+    return application
+
+
+def application_cancel(*, application: Application, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        application.closed_at = timezone.now()
+        _transition(application, Status.CANCELLED, reason=reason)
+    return application
+
+
+def redo_requirement_codes(application: Application) -> list[str]:
+    return list(
+        application.documents.filter(superseded=False, verdict=Document.Verdict.REDO).values_list(
+            "requirement_code", flat=True
+        )
+    )
+
+
+# ------------------------------------------------------------------ staff side
+def application_start_review(*, application: Application, actor) -> Application:
+    """A verifier opens a submitted or resubmitted application: it is now under review."""
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status in (Status.SUBMITTED, Status.RESUBMITTED):
+            if application.assigned_to_id is None:
+                application.assigned_to = actor
+            _transition(application, Status.IN_REVIEW, actor=actor)
+    return application
+
+
+def document_set_verdict(*, document: Document, actor, verdict: str, reason: str = "") -> Document:
+    if verdict not in Document.Verdict.values or verdict == Document.Verdict.PENDING:
+        raise ValueError(_("Pilih: diterima atau perlu diunggah ulang."))
+    if verdict == Document.Verdict.REDO and not reason.strip():
+        raise ValueError(
+            _("Tulis alasan mengapa berkas perlu diunggah ulang, agar pemohon tahu apa yang harus diperbaiki.")
+        )
+    with transaction.atomic():
+        application = _locked(document.application)
+        if application.status != Status.IN_REVIEW:
+            raise TransitionError(_("Berkas hanya dapat dinilai saat permohonan sedang diperiksa."))
+        document.verdict = verdict
+        document.verdict_reason = reason.strip()
+        document.verdict_by = actor
+        document.verdict_at = timezone.now()
+        document.save()
+        _event(
+            application,
+            Event.Kind.VERDICT,
+            actor=actor,
+            reason=reason.strip(),
+            data={"requirement": document.requirement_code, "verdict": verdict},
+            internal=False,
+        )
+    return document
+
+
+def application_request_completion(
+    *, application: Application, actor, items: list[RequirementNote], message: str = ""
+) -> Application:
+    """Ask the citizen to redo some requirements; the SLA clock pauses until they do."""
+    if not items:
+        raise ValueError(_("Pilih minimal satu berkas yang perlu diunggah ulang beserta alasannya."))
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.IN_REVIEW:
+            raise TransitionError(_("Hanya permohonan yang sedang diperiksa yang dapat diminta dilengkapi."))
+        for item in items:
+            if not item.reason.strip():
+                raise ValueError(_("Setiap berkas yang diminta ulang perlu alasan."))
+            document = application.documents.filter(requirement_code=item.requirement_code, superseded=False).first()
+            if document is None:
+                raise ValueError(
+                    _("Persyaratan %(code)s tidak ada pada permohonan ini.") % {"code": item.requirement_code}
+                )
+            document.verdict = Document.Verdict.REDO
+            document.verdict_reason = item.reason.strip()
+            document.verdict_by = actor
+            document.verdict_at = timezone.now()
+            document.save()
+        application.completion_requested_at = timezone.now()
+        application.completion_deadline = timezone.localdate() + timedelta(days=settings.APPLICATION_COMPLETION_DAYS)
+        _transition(
+            application,
+            Status.NEEDS_COMPLETION,
+            actor=actor,
+            reason=message,
+            data={"items": [{"requirement": i.requirement_code, "reason": i.reason} for i in items]},
+        )
+        _notify(
+            application,
+            template="application_needs_completion",
+            dedupe=f"completion:{application.events.count()}",
+            context={
+                "items": [
+                    {"name": _requirement_name(application, i.requirement_code), "reason": i.reason} for i in items
+                ],
+                "deadline": application.completion_deadline.isoformat(),
+                "link": _status_link(application),
+            },
+        )
+    return application
+
+
+def _requirement_name(application: Application, code: str) -> str:
+    doc = application.documents.filter(requirement_code=code).first()
+    return doc.requirement_name if doc else code
+
+
+def _status_link(application: Application) -> str:
+    from tenants.selectors import kecamatan_url
+
+    return kecamatan_url(connection.tenant, f"/lacak/?kode={application.tracking_code}")
+
+
+def application_verify(*, application: Application, actor) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.IN_REVIEW:
+            raise TransitionError(_("Hanya permohonan yang sedang diperiksa yang dapat diverifikasi."))
+        pending = application.documents.filter(superseded=False).exclude(verdict=Document.Verdict.ACCEPTED)
+        if pending.exists():
+            raise TransitionError(_('Semua berkas harus dinilai "diterima" sebelum permohonan diverifikasi.'))
+        _transition(application, Status.VERIFIED, actor=actor)
+        _notify(
+            application, template="application_verified", dedupe="verified", context={"link": _status_link(application)}
+        )
+    return application
+
+
+def application_reject(*, application: Application, actor, reason: str) -> Application:
+    if not reason.strip():
+        raise ValueError(_("Tulis alasan penolakan; alasan ini dikirim kepada pemohon."))
+    with transaction.atomic():
+        application = _locked(application)
+        application.closed_at = timezone.now()
+        _transition(application, Status.REJECTED, actor=actor, reason=reason.strip())
+        _notify(
+            application,
+            template="application_rejected",
+            dedupe="rejected",
+            context={"reason": reason.strip(), "link": _status_link(application)},
+        )
+    return application
+
+
+def application_assign(*, application: Application, actor, assignee) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        application.assigned_to = assignee
+        application.save(update_fields=["assigned_to", "updated_at"])
+        _event(
+            application,
+            Event.Kind.ASSIGNED,
+            actor=actor,
+            internal=True,
+            data={"assignee": assignee.get_username() if assignee else None},
+        )
+    return application
+
+
+def application_add_note(*, application: Application, actor, text: str) -> Event:
+    if not text.strip():
+        raise ValueError(_("Catatan kosong tidak disimpan."))
+    return _event(application, Event.Kind.NOTE, actor=actor, reason=text.strip()[:4000], internal=True)
+
+
+def application_record_access(*, application: Application, actor, kind: str, data: dict | None = None) -> Event:
+    """Audit: a staff member opened the citizen's data or one of their files."""
+    return _event(application, kind, actor=actor, data=data, internal=True)
+
+
+# ------------------------------------------------------------------ expiry
+def applications_expire_and_remind(*, today=None) -> dict:
+    """Beat job, per kecamatan: remind before the completion deadline, expire after it. Idempotent."""
+    today = today or timezone.localdate()
+    reminded = expired = 0
+    waiting = Application.objects.filter(status=Status.NEEDS_COMPLETION, completion_deadline__isnull=False)
+    for application in waiting.filter(completion_deadline__lt=today):
+        with transaction.atomic():
+            locked = _locked(application)
+            if locked.status == Status.NEEDS_COMPLETION:
+                locked.closed_at = timezone.now()
+                _transition(
+                    locked, Status.EXPIRED, actor_label=SYSTEM, reason=_("Tidak dilengkapi sampai batas waktu.")
+                )
+                expired += 1
+    remind_from = today + timedelta(days=settings.APPLICATION_COMPLETION_REMINDER_DAYS)
+    for application in waiting.filter(
+        completion_deadline__gte=today, completion_deadline__lte=remind_from, completion_reminded_at__isnull=True
+    ):
+        with transaction.atomic():
+            locked = _locked(application)
+            locked.completion_reminded_at = timezone.now()
+            locked.save(update_fields=["completion_reminded_at", "updated_at"])
+            _notify(
+                locked,
+                template="application_completion_reminder",
+                dedupe=f"reminder:{locked.completion_deadline.isoformat()}",
+                context={"deadline": locked.completion_deadline.isoformat(), "link": _status_link(locked)},
+            )
+            reminded += 1
+    return {"reminded": reminded, "expired": expired}
+
+
+# ------------------------------------------------------------------ one-time codes
+ACCESS_CODE_MINUTES = 10
+ACCESS_CODE_ATTEMPTS = 5
+
+
+def access_code_send(*, application: Application) -> bool:
+    """Send a 6-digit code to the citizen's phone and e-mail; False if neither is known."""
+    if not (application.applicant_phone or application.applicant_email):
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        sent = AccessCode.objects.create(
+            application=application,
+            code_hash=hash_secret(code),
+            expires_at=timezone.now() + timedelta(minutes=ACCESS_CODE_MINUTES),
+        )
+        _notify(
+            application,
+            template="otp_code",
+            dedupe=f"otp:{sent.pk}",
+            context={"code": code, "minutes": ACCESS_CODE_MINUTES},
+        )
+    return True
+
+
+def access_code_check(*, application: Application, code: str) -> bool:
+    with transaction.atomic():
+        candidate = (
+            AccessCode.objects.select_for_update()
+            .filter(application=application, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if candidate is None or candidate.attempts >= ACCESS_CODE_ATTEMPTS:
+            return False
+        if candidate.code_hash != hash_secret(code.strip()):
+            candidate.attempts += 1
+            candidate.save(update_fields=["attempts"])
+            return False
+        candidate.used_at = timezone.now()
+        candidate.save(update_fields=["used_at"])
+        _event(application, Event.Kind.ACCESS, actor_label=CITIZEN, internal=True, data={"by": "one-time code"})
+    return True

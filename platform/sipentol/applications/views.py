@@ -1,0 +1,256 @@
+"""Citizen pages: apply, receipt, track, complete. Work without JavaScript on a phone."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from services_catalog.configured.models import KecamatanService
+from services_catalog.configured.selectors import service_get
+from sipentol.lib import storage
+from sipentol.lib.uploads import UploadRejected, store_upload
+
+from . import selectors, services
+from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
+from .models import Application, Status
+
+
+def _store_files(form, requirements, files) -> dict | None:
+    """Store each uploaded file; on any rejection delete what was stored and return None."""
+    stored: dict = {}
+    for req in requirements:
+        upload = files.get(f"doc_{req.code}")
+        if not upload:
+            continue
+        try:
+            result = store_upload(
+                upload,
+                original_name=upload.name,
+                label=req.name,
+                accepted_types=req.accepted_types,
+                max_image_mb=req.max_image_mb,
+                max_pdf_mb=req.max_pdf_mb,
+            )
+        except UploadRejected as exc:
+            form.add_error(f"doc_{req.code}", exc)
+            continue
+        stored[req.code] = (req.name, result)
+    if form.errors:
+        for _name, result in stored.values():
+            storage.delete(result.key)
+        return None
+    return stored
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, slug: str, application: Application | None = None, assisted: dict | None = None):
+    try:
+        service = application.service if application else service_get(slug=slug)
+    except KecamatanService.DoesNotExist as exc:
+        raise Http404 from exc
+    has_files = (
+        set(application.documents.filter(superseded=False).values_list("requirement_code", flat=True))
+        if application
+        else set()
+    )
+    draft = request.method == "POST" and request.POST.get("action") == "draft"
+    if request.method == "GET":
+        initial = {"idempotency_key": application.idempotency_key if application else uuid.uuid4()}
+        if application:
+            initial.update(_initial_from(application))
+        form = ApplicationForm(initial=initial, service=service, kecamatan=request.tenant, has_files=has_files)
+        return _render_apply(request, form, service, application, assisted)
+
+    form = ApplicationForm(
+        request.POST, request.FILES, service=service, kecamatan=request.tenant, draft=draft, has_files=has_files
+    )
+    if assisted is not None and not assisted.get("consent"):
+        form.add_error(None, _("Centang pernyataan persetujuan pemohon sebelum mengajukan atas namanya."))
+    if not form.is_valid():
+        return _render_apply(request, form, service, application, assisted, status=400)
+    uploads = _store_files(form, form.requirements, request.FILES)
+    if uploads is None:
+        return _render_apply(request, form, service, application, assisted, status=400)
+    applicant, data = form.split()
+    try:
+        saved, secret, created = services.application_save(
+            service=service,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            applicant=applicant,
+            data=data,
+            uploads=uploads,
+            submit=not draft,
+            application=application,
+            assisted_by=request.user if assisted is not None else None,
+            consent_statement=(assisted or {}).get("statement", ""),
+            channel=(assisted or {}).get("channel", "online"),
+        )
+    except services.TransitionError as exc:
+        for _name, result in uploads.values():
+            storage.delete(result.key)
+        form.add_error(None, str(exc))
+        return _render_apply(request, form, service, application, assisted, status=400)
+    if secret:
+        request.session[f"secret:{saved.public_id}"] = secret  # shown once on the receipt page
+    selectors.citizen_grant(request, saved)
+    if assisted is not None:
+        return redirect("applications:receipt", public_id=saved.public_id)
+    if draft:
+        messages.success(request, _("Draf tersimpan. Simpan tautan halaman ini untuk melanjutkan nanti."))
+    return redirect("applications:receipt", public_id=saved.public_id)
+
+
+def _initial_from(application: Application) -> dict:
+    initial = dict(application.data)
+    initial.update(
+        {
+            "nama": application.applicant_name,
+            "nik": application.applicant_nik,
+            "telepon": application.applicant_phone,
+            "email": application.applicant_email,
+            "desa": application.desa_code,
+        }
+    )
+    return {k: v for k, v in initial.items() if v}
+
+
+def _render_apply(request, form, service, application, assisted, status: int = 200):
+    return render(
+        request,
+        "applications/apply.html",
+        {"form": form, "service": service, "application": application, "assisted": assisted},
+        status=status,
+    )
+
+
+def receipt(request, public_id):
+    """Status page for the citizen who holds the secret link (or a one-time code)."""
+    if token := request.GET.get("t"):
+        candidate = Application.objects.filter(public_id=public_id).first()
+        if candidate is None or not candidate.check_secret(token):
+            raise Http404
+        selectors.citizen_grant(request, candidate)
+        request.session[f"secret:{candidate.public_id}"] = token
+        return redirect("applications:receipt", public_id=public_id)  # keep the token out of history/referrers
+    application = selectors.application_get_for_citizen(request, public_id)
+    if application.status == Status.DRAFT:
+        return apply(request, application.service.slug, application=application)
+    secret = request.session.get(f"secret:{application.public_id}")
+    link = services.citizen_link(application, secret) if secret else None
+    return render(
+        request,
+        "applications/receipt.html",
+        {
+            "application": application,
+            "timeline": selectors.citizen_timeline(application),
+            "documents": application.documents.filter(superseded=False),
+            "secret_link": link,
+            "redo": application.documents.filter(superseded=False, verdict="redo"),
+        },
+    )
+
+
+def receipt_pdf(request, public_id):
+    from .receipt import render_receipt_pdf
+
+    application = selectors.application_get_for_citizen(request, public_id)
+    if application.status == Status.DRAFT:
+        raise Http404
+    pdf = render_receipt_pdf(application, kecamatan=request.tenant)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tanda-terima-{application.tracking_code}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def complete(request, public_id):
+    application = selectors.application_get_for_citizen(request, public_id)
+    if application.status != Status.NEEDS_COMPLETION:
+        messages.info(request, _("Permohonan ini tidak sedang menunggu kelengkapan."))
+        return redirect("applications:receipt", public_id=public_id)
+    documents = list(application.documents.filter(superseded=False, verdict="redo"))
+    requirements = {r.code: r for r in application.service.requirements.all()}
+    if request.method == "GET":
+        form = CompletionForm(documents=documents)
+        return render(request, "applications/complete.html", {"application": application, "form": form})
+    form = CompletionForm(request.POST, request.FILES, documents=documents)
+    if not form.is_valid():
+        return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
+    reqs = [requirements[d.requirement_code] for d in documents if d.requirement_code in requirements]
+    uploads = _store_files(form, reqs, request.FILES)
+    if uploads is None:
+        return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
+    try:
+        services.application_complete(application=application, uploads=uploads)
+    except services.TransitionError as exc:
+        for _name, result in uploads.values():
+            storage.delete(result.key)
+        form.add_error(None, str(exc))
+        return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
+    messages.success(request, _("Terima kasih, berkas perbaikan sudah kami terima dan akan diperiksa ulang."))
+    return redirect("applications:receipt", public_id=public_id)
+
+
+@require_POST
+def cancel(request, public_id):
+    application = selectors.application_get_for_citizen(request, public_id)
+    try:
+        services.application_cancel(application=application, reason=request.POST.get("reason", "")[:500])
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Permohonan dibatalkan."))
+    return redirect("applications:receipt", public_id=public_id)
+
+
+def track(request):
+    """Status by tracking code alone: no personal data. Details need the link or a one-time code."""
+    form = TrackForm(request.GET or None)
+    application = None
+    if form.is_bound and form.is_valid():
+        application = selectors.application_by_tracking_code(form.cleaned_data["kode"])
+        if application is None:
+            form.add_error("kode", _("Kode lacak tidak ditemukan. Periksa lagi penulisannya, contoh: JTS-2611-7K3Q."))
+    return render(
+        request,
+        "applications/track.html",
+        {
+            "form": form,
+            "application": application,
+            "timeline": selectors.citizen_timeline(application) if application else [],
+            "code_form": AccessCodeForm(),
+            "granted": application is not None and selectors.citizen_has_access(request, application),
+        },
+        status=404 if form.is_bound and application is None else 200,
+    )
+
+
+@require_POST
+def access_code_send(request, code: str):
+    application = selectors.application_by_tracking_code(code)
+    if application is None:
+        raise Http404
+    if services.access_code_send(application=application):
+        messages.success(request, _("Kode sekali pakai sudah dikirim ke nomor HP/e-mail yang terdaftar."))
+    else:
+        messages.error(request, _("Permohonan ini tidak mencantumkan nomor HP atau e-mail. Hubungi kantor kecamatan."))
+    return redirect(f"{reverse('applications:track')}?kode={application.tracking_code}")
+
+
+@require_POST
+def access_code_check(request, code: str):
+    application = selectors.application_by_tracking_code(code)
+    if application is None:
+        raise Http404
+    form = AccessCodeForm(request.POST)
+    if form.is_valid() and services.access_code_check(application=application, code=form.cleaned_data["code"]):
+        selectors.citizen_grant(request, application)
+        return redirect("applications:receipt", public_id=application.public_id)
+    messages.error(request, _("Kode salah atau sudah kedaluwarsa. Minta kode baru bila perlu."))
+    return redirect(f"{reverse('applications:track')}?kode={application.tracking_code}")

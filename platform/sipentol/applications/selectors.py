@@ -75,10 +75,7 @@ def staff_queue(user, *, status: str = "", query: str = "", mine: bool = False) 
     """The work queue: open applications first, overdue first, then by due date."""
     today = timezone.localdate()
     qs = staff_applications(user).exclude(status=Status.DRAFT)
-    if status:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.filter(status__in=[*OPEN_STATUSES, Status.NEEDS_COMPLETION])
+    qs = qs.filter(status=status) if status else qs.filter(status__in=[*OPEN_STATUSES, Status.NEEDS_COMPLETION])
     if mine:
         qs = qs.filter(assigned_to=user)
     if query := query.strip():

@@ -196,3 +196,11 @@ def test_it_offers_the_pages_in_bahasa_indonesia_by_default(jetis_client):
 
     assert '<html lang="id">' in html
     assert "Cari layanan" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/layanan/", "/layanan/?q=surat", "/layanan/waris/", "/tanya-jawab/"])
+def test_it_renders_each_page_with_a_few_queries(jetis_client, django_assert_max_num_queries, path):
+    jetis_client.get(path)  # warm the routing cache
+
+    with django_assert_max_num_queries(6):
+        assert jetis_client.get(path).status_code == 200

@@ -26,7 +26,8 @@ def _query(request) -> str:
 @require_GET
 def home(request):
     """A kecamatan's front page: search and every service it offers online."""
-    return render(request, "portal/home.html", {"services": service_list(), "q": ""})
+    desa = Desa.objects.filter(kecamatan_id=request.tenant.pk).order_by("name")
+    return render(request, "portal/home.html", {"services": service_list(), "q": "", "desa_list": desa})
 
 
 @require_GET

@@ -185,3 +185,8 @@ def test_it_sends_a_message_left_in_sending_by_a_crash_only_after_the_lease(jeti
 
     assert outcome == "failed"
     assert message.attempts == 2
+
+
+def test_it_refuses_to_emit_outside_a_kecamatan(db):
+    with pytest.raises(RuntimeError, match="kecamatan schema"):
+        _emit()

@@ -59,6 +59,8 @@ def outbox_emit(
     """
     if not dedupe_key:
         raise ValueError("outbox_emit needs a dedupe_key")
+    if connection.schema_name in (None, "public"):
+        raise RuntimeError("outbox_emit must run inside a kecamatan schema (the outbox is per kecamatan)")
     forbidden = FORBIDDEN_CONTEXT_KEYS.intersection(k.lower() for k in context)
     if forbidden:
         raise PersonalDataInMessage(f"notification context must not carry {sorted(forbidden)}")

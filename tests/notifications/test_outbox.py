@@ -190,3 +190,11 @@ def test_it_sends_a_message_left_in_sending_by_a_crash_only_after_the_lease(jeti
 def test_it_refuses_to_emit_outside_a_kecamatan(db):
     with pytest.raises(RuntimeError, match="kecamatan schema"):
         _emit()
+
+
+def test_it_greets_the_applicant_by_name_under_either_key(jetis):
+    context = {**TEMPLATE_CONTEXTS["application_verified"], "applicant_name": "Budi Santoso", "service_name": "SKCK"}
+    with tenant_context(jetis):
+        [email] = _emit(template="application_verified", context=context, phone=None)
+
+    assert email.body.startswith("Yth. Budi Santoso,")

@@ -83,6 +83,7 @@ def outbox_emit(
         return []
 
     full_context = {"kecamatan_name": getattr(getattr(connection, "tenant", None), "name", ""), **context}
+    full_context.setdefault("name", context.get("applicant_name"))  # both spellings are in use
     rows = []
     for channel, recipient in recipients:
         subject, body = render_message(template=template, channel=channel, context=full_context)

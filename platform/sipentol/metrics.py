@@ -22,6 +22,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 
+from sipentol.lib.logs import route_of
+
 METRICS_PATH = "/metrics"
 _KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_X_FORWARDED_HOST")
@@ -82,8 +84,7 @@ class MetricsMiddleware:
             return metrics_view(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        route = (match.route or match.view_name or "") if match else ""
+        route = route_of(request)
         method = request.method if request.method in _KNOWN_METHODS else "other"
         REQUESTS.labels(route, method, str(response.status_code)).inc()
         LATENCY.labels(route, method).observe(time.perf_counter() - started)

@@ -27,6 +27,17 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 request_logger = logging.getLogger("sipentol.request")
 
+# Answered by a middleware before URL resolution (tenants.middleware): no resolver_match.
+_UNROUTED_PATHS = {"/healthz": "healthz"}
+
+
+def route_of(request) -> str:
+    """The URL pattern that answered (`lacak/<str:code>/`), never the path: paths can hold secrets."""
+    match = getattr(request, "resolver_match", None)
+    if match:
+        return match.route or match.view_name or ""
+    return _UNROUTED_PATHS.get(request.path_info, "")
+
 
 def _current_schema() -> str | None:
     try:
@@ -87,12 +98,11 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response.setdefault("X-Request-ID", request_id)
             if self.log_requests:
-                match = getattr(request, "resolver_match", None)
                 request_logger.info(
                     "request",
                     extra={
                         "method": request.method,
-                        "route": match.route if match else None,
+                        "route": route_of(request),
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     },

@@ -150,8 +150,9 @@ checksum/secret: {{ include "sipentol.ownSecretData" . | sha256sum }}
 {{- end }}
 
 {{/*
-A probe from values; an httpGet probe gets `Host: <baseDomain>`: the kubelet calls the pod by
-IP, which Django's ALLOWED_HOSTS check (CommonMiddleware) would answer with 400.
+A probe from values; an httpGet probe gets `Host: <baseDomain>`. The kubelet calls the pod by
+IP; /healthz is answered before any host check, but any other path a probe might be pointed
+at would get Django's 400 for an unknown host.
 Call with (dict "root" $ "probe" .Values.web.readinessProbe).
 */}}
 {{- define "sipentol.probe" -}}

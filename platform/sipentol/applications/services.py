@@ -54,6 +54,13 @@ def _new_tracking_code() -> str:
     return f"{prefix}-{stamp}-{suffix}"
 
 
+def _long_date(value) -> str:
+    """"12 Desember 2026": how a date reads in a message (the language active for the request)."""
+    from django.utils.formats import date_format
+
+    return date_format(value, "j F Y")
+
+
 def _actor_label(actor) -> str:
     if actor is None:
         return CITIZEN
@@ -234,7 +241,7 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
     application.submitted_at = now
     application.due_date = add_working_days(timezone.localdate(now), application.service.sla_working_days)
     _transition(application, Status.SUBMITTED, actor=actor)
-    context = {"due_date": application.due_date.isoformat()}
+    context = {"due_date": _long_date(application.due_date)}
     if secret:
         context["link"] = citizen_link(application, secret)
     _notify(application, template="application_submitted", dedupe="submitted", context=context)
@@ -377,7 +384,7 @@ def application_request_completion(
                 "items": [
                     {"name": _requirement_name(application, i.requirement_code), "reason": i.reason} for i in items
                 ],
-                "deadline": application.completion_deadline.isoformat(),
+                "deadline": _long_date(application.completion_deadline),
                 "link": _status_link(application),
             },
         )
@@ -479,7 +486,7 @@ def applications_expire_and_remind(*, today=None) -> dict:
                 locked,
                 template="application_completion_reminder",
                 dedupe=f"reminder:{locked.completion_deadline.isoformat()}",
-                context={"deadline": locked.completion_deadline.isoformat(), "link": _status_link(locked)},
+                context={"deadline": _long_date(locked.completion_deadline), "link": _status_link(locked)},
             )
             reminded += 1
     return {"reminded": reminded, "expired": expired}

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sipentol import health, metrics
+from sipentol.applications.staff_urls import kiosk_patterns as staff_kiosk_patterns
 
 urlpatterns = [
     path("", include("sipentol.portal.urls")),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sipentol.letters.urls")),
     path("", include("sipentol.applications.urls")),
+    path("kantor/", include("sipentol.applications.staff_urls", namespace="staff")),
+    path("kiosk/", include(staff_kiosk_patterns, namespace="kiosk")),
+    path("api/v1/", include("sipentol.applications.api", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -56,6 +56,8 @@ TENANT_APPS = [
     "sipentol.applications",
     "sipentol.letters",
     "sipentol.notifications",
+    "django_otp",  # staff second factor (TOTP), per kecamatan schema
+    "django_otp.plugins.otp_totp",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the back office
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -247,3 +250,7 @@ LETTERS_VERIFY_MAX_UPLOAD_BYTES = envint("LETTERS_VERIFY_MAX_UPLOAD_BYTES", 10 *
 # Days a citizen has to complete what staff asked for, and how many days before that a reminder goes.
 APPLICATION_COMPLETION_DAYS = envint("APPLICATION_COMPLETION_DAYS", 14)
 APPLICATION_COMPLETION_REMINDER_DAYS = envint("APPLICATION_COMPLETION_REMINDER_DAYS", 3)
+
+# ---------------------------------------------------------------------------- back office
+# Issuer shown in the staff member's authenticator app next to their account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "SIPENTOL Mojokerto")

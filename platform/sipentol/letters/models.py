@@ -1,0 +1,195 @@
+"""Letters of one kecamatan (tenant schema): templates, numbering, signatures, verification.
+
+A letter moves draft -> awaiting_signature -> signed, and a signed letter can later be
+revoked or replaced. Its number is given at signing time from `LetterSequence` (one row per
+year, locked with SELECT ... FOR UPDATE) so that numbers have no gap and no duplicate.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LetterSettings(models.Model):
+    """Per-kecamatan letter settings (one row): the unit code used in letter numbers."""
+
+    unit_code = models.CharField(
+        _("kode unit"), max_length=40, blank=True, help_text=_("Kosongkan untuk memakai kode dari kode Kemendagri.")
+    )
+    city = models.CharField(_("tempat penandatanganan"), max_length=60, default="Mojokerto")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengaturan surat")
+
+    def __str__(self) -> str:
+        return self.unit_code or "-"
+
+
+class LetterTemplate(models.Model):
+    service_slug = models.SlugField(_("layanan"), max_length=80, unique=True)
+    title = models.CharField(_("judul surat"), max_length=150)
+    classification = models.CharField(_("kode klasifikasi"), max_length=20)
+    html = models.TextField(_("isi (HTML)"))
+    css = models.TextField(_("gaya (CSS)"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["service_slug"]
+        verbose_name = _("templat surat")
+        verbose_name_plural = _("templat surat")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LetterSequence(models.Model):
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Letter(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        AWAITING_SIGNATURE = "awaiting_signature", _("Menunggu tanda tangan")
+        SIGNED = "signed", _("Sah")
+        REVOKED = "revoked", _("Dicabut")
+        REPLACED = "replaced", _("Diganti")
+
+    class Capacity(models.TextChoices):
+        CAMAT = "camat", _("Camat")
+        AN = "an", _("a.n. Camat")
+        PLH = "plh", _("Plh. Camat")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    service_slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=150)
+    classification = models.CharField(max_length=20)
+    number = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    holder_name = models.CharField(max_length=150)
+    holder_nik = models.CharField(max_length=16)
+    subject_data = models.JSONField(default=dict)
+    pdf_key = models.CharField(max_length=100, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    signed_pdf_key = models.CharField(max_length=100, blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=150, blank=True)
+    signer_nip = models.CharField(max_length=18, blank=True)
+    signer_position = models.CharField(max_length=120, blank=True)
+    signer_capacity = models.CharField(max_length=10, choices=Capacity.choices, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("surat")
+        verbose_name_plural = _("surat")
+
+    def __str__(self) -> str:
+        return self.number or f"{self.title} (draf)"
+
+    @property
+    def masked_nik(self) -> str:
+        nik = self.holder_nik or ""
+        if len(nik) < 8:
+            return "*" * len(nik)
+        return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+
+
+class SignerCredential(models.Model):
+    class Kind(models.TextChoices):
+        PKCS12 = "pkcs12", _("Sertifikat PKCS#12 lokal")
+        BSRE = "bsre", _("BSrE (tanda tangan jarak jauh)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signer_credentials")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # PKCS#12 and its password, each encrypted with SIGNING_KEY_ENCRYPTION_KEY (see crypto.py).
+    p12_encrypted = models.BinaryField(null=True, blank=True)
+    p12_password_encrypted = models.BinaryField(null=True, blank=True)
+    # BSrE signs for a person identified by NIK; the passphrase is asked at each signing.
+    bsre_nik = models.CharField(max_length=16, blank=True)
+    certificate_pem = models.TextField(blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kredensial penanda tangan")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
+class TrustAnchor(models.Model):
+    """A CA certificate this kecamatan trusts when verifying its letters (its own CA)."""
+
+    name = models.CharField(max_length=150)
+    certificate_pem = models.TextField()
+    # The development CA keeps its key here (encrypted) to issue signer certificates.
+    private_key_encrypted = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SigningDelegation(models.Model):
+    class Capacity(models.TextChoices):
+        AN = "an", _("a.n. Camat")
+        PLH = "plh", _("Plh. Camat")
+
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations")
+    capacity = models.CharField(max_length=5, choices=Capacity.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate_id} {self.capacity} {self.starts_on}..{self.ends_on}"
+
+
+class LetterEvent(models.Model):
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("LetterEvent is append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,189 @@
+"""PAdES signatures (pyHanko, sub-filter ETSI.CAdES.detached) through one adapter per provider.
+
+Adapters: `Pkcs12Signer` (a signer's own PKCS#12, stored encrypted, its key cached in memory
+after the first use: pyHanko's stock loader would re-read and re-decrypt it for every
+signature) and `BsreRemoteSigner` (BSrE-like remote API: POST the PDF with NIK + passphrase,
+get the signed PDF back; the passphrase is sent once and never stored or logged).
+With settings.SIGNING_TSA_URL set, local signatures carry an RFC 3161 timestamp (PAdES-B-T).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from . import crypto
+from .models import SignerCredential
+
+log = logging.getLogger(__name__)
+FIELD_NAME = "TandaTanganCamat"
+
+
+class SigningError(Exception):
+    """Signing failed; str(exc) is a message for the signer, in Bahasa Indonesia."""
+
+
+# ---------------------------------------------------------------------------- adapters
+class Pkcs12Signer:
+    _cache: dict[tuple, object] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, credential: SignerCredential):
+        self.credential = credential
+
+    def _simple_signer(self):
+        from pyhanko.sign.signers import SimpleSigner
+
+        cred = self.credential
+        blob = bytes(cred.p12_encrypted or b"")
+        key = (connection.schema_name, cred.pk, hashlib.sha256(blob).hexdigest())
+        signer = self._cache.get(key)
+        if signer is None:
+            password = crypto.decrypt(cred.p12_password_encrypted) if cred.p12_password_encrypted else None
+            try:
+                signer = SimpleSigner.load_pkcs12_data(crypto.decrypt(blob), other_certs=[], passphrase=password)
+            except Exception as exc:  # cryptography raises several types for a bad file/password
+                raise SigningError(
+                    _("Sertifikat penanda tangan tidak dapat dibuka. Hubungi admin kecamatan untuk memasang ulang.")
+                ) from exc
+            with self._lock:
+                self._cache[key] = signer
+        return signer
+
+    def sign(self, pdf: bytes, *, passphrase: str | None, reason: str, location: str) -> bytes:
+        return pades_sign(pdf, self._simple_signer(), reason=reason, location=location)
+
+
+class BsreRemoteSigner:
+    """Client of a BSrE-like signing API: POST {BSRE_URL}/api/sign/pdf (multipart)."""
+
+    def __init__(self, credential: SignerCredential):
+        self.credential = credential
+
+    def sign(self, pdf: bytes, *, passphrase: str | None, reason: str, location: str) -> bytes:
+        import requests
+
+        if not settings.BSRE_URL:
+            raise SigningError(_("Layanan BSrE belum dikonfigurasi. Hubungi admin Diskominfo."))
+        if not passphrase:
+            raise SigningError(_("Masukkan passphrase BSrE Anda untuk menandatangani."))
+        auth = (settings.BSRE_USERNAME, settings.BSRE_PASSWORD) if settings.BSRE_USERNAME else None
+        try:
+            response = requests.post(
+                settings.BSRE_URL.rstrip("/") + "/api/sign/pdf",
+                files={"file": ("surat.pdf", pdf, "application/pdf")},
+                data={"nik": self.credential.bsre_nik, "passphrase": passphrase, "tampilan": "invisible"},
+                auth=auth,
+                timeout=settings.BSRE_TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as exc:
+            # Only the exception type: its text could carry the request.
+            log.warning("BSrE unreachable: %s", type(exc).__name__)
+            raise SigningError(_("Layanan BSrE tidak dapat dihubungi. Coba lagi beberapa saat lagi.")) from None
+        if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+            log.warning("BSrE refused to sign (HTTP %s)", response.status_code)
+            if response.status_code in (400, 401, 403):
+                raise SigningError(_("BSrE menolak permintaan: periksa NIK dan passphrase Anda, lalu coba lagi."))
+            raise SigningError(_("BSrE gagal menandatangani surat. Coba lagi beberapa saat lagi."))
+        return response.content
+
+
+ADAPTERS = {SignerCredential.Kind.PKCS12: Pkcs12Signer, SignerCredential.Kind.BSRE: BsreRemoteSigner}
+
+
+def adapter_for(credential: SignerCredential):
+    return ADAPTERS[credential.kind](credential)
+
+
+def pades_sign(pdf: bytes, simple_signer, *, reason: str, location: str) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    timestamper = None
+    if getattr(settings, "SIGNING_TSA_URL", ""):
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    out = signers.PdfSigner(meta, signer=simple_signer, timestamper=timestamper).sign_pdf(writer)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------- validation
+@dataclass
+class SignatureCheck:
+    valid: bool  # intact, cryptographically valid, trusted, and covering the whole file
+    intact: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    timestamped: bool = False
+    signer: str = ""
+    signed_at: datetime | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def load_certificates(pems: list[str]):
+    from asn1crypto import pem, x509
+
+    certs = []
+    for text in pems:
+        for _name, _headers, der in pem.unarmor(text.encode(), multiple=True):
+            certs.append(x509.Certificate.load(der))
+    return certs
+
+
+def pdf_signature_check(pdf: bytes, *, trust_pems: list[str]) -> SignatureCheck:
+    """Validate the (last) signature of `pdf` against the given CA certificates."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # noqa: BLE001  (a damaged file is simply not a valid letter)
+        return SignatureCheck(valid=False, problems=["unreadable"])
+    if not signatures:
+        return SignatureCheck(valid=False, problems=["unsigned"])
+    context = ValidationContext(
+        trust_roots=load_certificates(trust_pems),
+        allow_fetching=settings.LETTERS_VERIFY_FETCH_REVOCATION,
+        revocation_mode="soft-fail",
+    )
+    try:
+        status = validate_pdf_signature(signatures[-1], context)
+    except Exception as exc:  # noqa: BLE001  (a damaged or hostile file is simply not a valid letter)
+        return SignatureCheck(valid=False, problems=[type(exc).__name__])
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    check = SignatureCheck(
+        valid=bool(status.bottom_line and whole),
+        intact=bool(status.intact and status.valid),
+        trusted=bool(status.trusted),
+        whole_file=whole,
+        timestamped=status.timestamp_validity is not None and bool(status.timestamp_validity.valid),
+        signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
+        signed_at=status.signer_reported_dt,
+    )
+    if not check.intact:
+        check.problems.append("digest")
+    if not check.trusted:
+        check.problems.append("untrusted")
+    if not whole:
+        check.problems.append("modified_after_signing")
+    return check

@@ -351,3 +351,26 @@ def test_it_rejects_a_pdf_that_launches_a_program(jetis):
         )
 
     assert rejected(jetis, rewritten_pdf(add_launch), "surat.pdf").code == "active_content"
+
+
+def test_it_rejects_a_pdf_whose_script_hides_in_a_compressed_object_stream(jetis):
+    from pyhanko.pdf_utils import generic
+
+    def add_hidden_script(writer):
+        writer.stream_xrefs = True
+        objects = writer.prepare_object_stream(compress=True)
+        action = writer.add_object(
+            generic.DictionaryObject(
+                {
+                    generic.NameObject("/S"): generic.NameObject("/JavaScript"),
+                    generic.NameObject("/JS"): generic.TextStringObject("app.alert('x')"),
+                }
+            ),
+            obj_stream=objects,
+        )
+        writer.root["/OpenAction"] = action
+
+    data = rewritten_pdf(add_hidden_script)
+    assert b"/JavaScript" not in data  # invisible to a byte scan
+
+    assert rejected(jetis, data, "surat.pdf").code == "active_content"

@@ -12,8 +12,9 @@ What `store_upload` guarantees, whatever the browser claims:
   2500 px, JPEG quality 85. A PNG stays PNG unless it is then still over the limit (a photo
   saved as PNG), when it becomes JPEG. Whatever was hidden after or inside the image is gone.
 - PDFs are stored byte for byte after checks: header and `%%EOF` trailer, parseable, not
-  encrypted, at least one page, no JavaScript / launch actions (a byte scan plus the catalog;
-  names hidden inside compressed object streams are only caught in the catalog).
+  encrypted, at least one page, no JavaScript / launch actions / embedded files: a byte scan,
+  then the parsed catalog, page tree and annotations (which also sees compressed object
+  streams). Actions chained through `/Next` or form fields are not followed.
 - Memory stays bounded: bytes go through a SpooledTemporaryFile (in memory up to 256 KB, then
   on disk) and on to `sipentol.lib.storage.put` with a known length. The minio SDK reads the
   object in 5 MiB parts (S3's minimum) and uploads up to 3 in parallel, so it holds at most the
@@ -356,8 +357,8 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     )
     active = UploadRejected(
         _(
-            "PDF %(label)s berisi skrip atau tindakan otomatis yang tidak diizinkan. Cetak ulang ke PDF "
-            "(Print > Save as PDF) atau pindai ulang dokumennya, lalu unggah lagi."
+            "PDF %(label)s berisi skrip, lampiran berkas, atau tindakan otomatis yang tidak diizinkan. "
+            "Cetak ulang ke PDF (Print > Save as PDF) atau pindai ulang dokumennya, lalu unggah lagi."
         )
         % {"label": label},
         code="active_content",
@@ -375,7 +376,6 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
             raise active
         carry = chunk[-32:]
 
-    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     raw.seek(0)
@@ -384,17 +384,8 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
         encrypted = reader.encrypted
         if not encrypted:
             root = reader.root
-            names = root.get("/Names")
-            open_action = root.get("/OpenAction")
-            has_active = (
-                "/AA" in root
-                or (isinstance(names, generic.DictionaryObject) and "/JavaScript" in names)
-                or (
-                    isinstance(open_action, generic.DictionaryObject)
-                    and open_action.get("/S") in {"/JavaScript", "/Launch"}
-                )
-            )
-            pages = int(root["/Pages"]["/Count"])
+            has_active = _pdf_has_actions(root)
+            pages = int(_deref(root, "/Pages")["/Count"])
     except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
         raise broken from exc
     if encrypted:
@@ -411,6 +402,51 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     if pages < 1:
         raise broken
     return pages
+
+
+def _deref(container, key):
+    """container[key] with indirect references resolved (None when missing)."""
+    from pyhanko.pdf_utils import generic
+
+    value = container.raw_get(key) if hasattr(container, "raw_get") and key in container else None
+    return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+
+def _pdf_has_actions(root, *, max_nodes: int = 20_000) -> bool:
+    """Scripts or launch actions reachable from the catalog, the page tree or annotations.
+
+    This sees objects inside compressed object streams, which the byte scan cannot.
+    """
+    from pyhanko.pdf_utils import generic
+
+    def is_active(action) -> bool:
+        action = action.get_object() if isinstance(action, generic.IndirectObject) else action
+        return isinstance(action, generic.DictionaryObject) and _deref(action, "/S") in {
+            "/JavaScript",
+            "/Launch",
+            "/RichMediaExecute",
+        }
+
+    names = _deref(root, "/Names")
+    if "/AA" in root or is_active(_deref(root, "/OpenAction")):
+        return True
+    if isinstance(names, generic.DictionaryObject) and ("/JavaScript" in names or "/EmbeddedFiles" in names):
+        return True
+    stack, seen = [_deref(root, "/Pages")], 0
+    while stack and seen < max_nodes:
+        node = stack.pop()
+        seen += 1
+        if not isinstance(node, generic.DictionaryObject):
+            continue
+        if "/AA" in node:
+            return True
+        for kid in _deref(node, "/Kids") or []:
+            stack.append(kid.get_object() if isinstance(kid, generic.IndirectObject) else kid)
+        for annot in _deref(node, "/Annots") or []:
+            annot = annot.get_object() if isinstance(annot, generic.IndirectObject) else annot
+            if isinstance(annot, generic.DictionaryObject) and ("/AA" in annot or is_active(_deref(annot, "/A"))):
+                return True
+    return False
 
 
 # --- storing --------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_it_migrates_shared_then_tenant_schemas_in_a_pre_install_and_pre_upgrade
     assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
     script = " ".join(job["spec"]["template"]["spec"]["containers"][0]["command"])
     assert "migrate_platform --executor=multiprocessing" in script
-    assert script.index("migrate_platform") < script.index("storage_init")
+    assert script.index("migrate_platform") < script.index("load_catalog") < script.index("storage_init")
     # A hook runs before the release's ConfigMap exists: its settings are inline.
     env = {e["name"]: e for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["DJANGO_SETTINGS_MODULE"]["value"] == "sipentol.settings.production"

@@ -8,7 +8,7 @@ APT_STAMP := .data/.apt-installed
 # Debian packages, one list shared with the Dockerfile (deploy/system-packages.txt).
 SYSTEM_PACKAGES := $(shell grep -v '^\#' deploy/system-packages.txt | tr '\n' ' ')
 
-.PHONY: run test bench lint format install system-deps clean
+.PHONY: run test bench lint format install system-deps clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Developers: collect Bahasa Indonesia strings into the English catalogue, translate the new
+# msgstr entries (tests/i18n fails on empty or fuzzy ones), then compile. Commit .po and .mo.
+messages: $(STAMP)
+	command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext)
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=.data --ignore=tests --ignore=deploy --ignore=docs --ignore='*.egg-info'
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=.data
 
 clean:
 	rm -rf $(VENV) .data

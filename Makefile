@@ -46,12 +46,20 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# makemessages with the gettext_lazy alias `_l` (used in forms) added to xgettext's keywords.
+define MAKEMESSAGES_PY
+from django.core.management import call_command
+from django.core.management.commands import makemessages as m
+m.Command.xgettext_options = [*m.Command.xgettext_options, "--keyword=_l"]
+call_command("makemessages", locale=["en"], no_obsolete=True, add_location="file", ignore_patterns=[".venv", ".data", "tests", "deploy", "docs", "*.egg-info"])
+endef
+export MAKEMESSAGES_PY
+
 # Developers: collect Bahasa Indonesia strings into the English catalogue, translate the new
 # msgstr entries (tests/i18n fails on empty or fuzzy ones), then compile. Commit .po and .mo.
 messages: $(STAMP)
 	command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext)
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
-		--ignore=.venv --ignore=.data --ignore=tests --ignore=deploy --ignore=docs --ignore='*.egg-info'
+	$(BIN)/python manage.py shell -v 0 -c "$$MAKEMESSAGES_PY"
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=.data
 
 clean:

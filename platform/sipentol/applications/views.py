@@ -49,7 +49,9 @@ def _store_files(form, requirements, files) -> dict | None:
 
 
 @require_http_methods(["GET", "POST"])
-def apply(request, slug: str, application: Application | None = None, assisted: dict | None = None):
+def apply(
+    request, slug: str, application: Application | None = None, assisted: dict | None = None, kiosk: bool = False
+):
     try:
         service = application.service if application else service_get(slug=slug)
     except KecamatanService.DoesNotExist as exc:
@@ -65,7 +67,7 @@ def apply(request, slug: str, application: Application | None = None, assisted: 
         if application:
             initial.update(_initial_from(application))
         form = ApplicationForm(initial=initial, service=service, kecamatan=request.tenant, has_files=has_files)
-        return _render_apply(request, form, service, application, assisted)
+        return _render_apply(request, form, service, application, assisted, kiosk=kiosk)
 
     form = ApplicationForm(
         request.POST, request.FILES, service=service, kecamatan=request.tenant, draft=draft, has_files=has_files
@@ -73,10 +75,10 @@ def apply(request, slug: str, application: Application | None = None, assisted: 
     if assisted is not None and not assisted.get("consent"):
         form.add_error(None, _("Centang pernyataan persetujuan pemohon sebelum mengajukan atas namanya."))
     if not form.is_valid():
-        return _render_apply(request, form, service, application, assisted, status=400)
+        return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     uploads = _store_files(form, form.requirements, request.FILES)
     if uploads is None:
-        return _render_apply(request, form, service, application, assisted, status=400)
+        return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     applicant, data = form.split()
     try:
         saved, secret, created = services.application_save(
@@ -89,13 +91,15 @@ def apply(request, slug: str, application: Application | None = None, assisted: 
             application=application,
             assisted_by=request.user if assisted is not None else None,
             consent_statement=(assisted or {}).get("statement", ""),
-            channel=(assisted or {}).get("channel", "online"),
+            channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
         )
     except services.TransitionError as exc:
         for _name, result in uploads.values():
             storage.delete(result.key)
         form.add_error(None, str(exc))
-        return _render_apply(request, form, service, application, assisted, status=400)
+        return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
+    if kiosk:  # the office laptop keeps nothing: the secret link goes only to the phone/e-mail
+        return redirect("applications:receipt", public_id=saved.public_id)
     if secret:
         request.session[f"secret:{saved.public_id}"] = secret  # shown once on the receipt page
     selectors.citizen_grant(request, saved)
@@ -120,11 +124,11 @@ def _initial_from(application: Application) -> dict:
     return {k: v for k, v in initial.items() if v}
 
 
-def _render_apply(request, form, service, application, assisted, status: int = 200):
+def _render_apply(request, form, service, application, assisted, status: int = 200, kiosk: bool = False):
     return render(
         request,
         "applications/apply.html",
-        {"form": form, "service": service, "application": application, "assisted": assisted},
+        {"form": form, "service": service, "application": application, "assisted": assisted, "kiosk": kiosk},
         status=status,
     )
 

@@ -1,0 +1,34 @@
+"""Back office under /kantor/ and the office kiosk under /kiosk/ (both on a kecamatan's host)."""
+
+from django.urls import include, path
+
+from sipentol.accounts import urls as account_urls
+
+from . import staff_views as v
+
+app_name = "staff"
+urlpatterns = [
+    path("", include(account_urls)),
+    path("", v.queue, name="queue"),
+    path("permohonan/<int:pk>/", v.detail, name="detail"),
+    path("permohonan/<int:pk>/berkas/<int:doc_pk>/", v.document_file, name="document"),
+    path("permohonan/<int:pk>/berkas/<int:doc_pk>/nilai/", v.document_verdict, name="verdict"),
+    path("permohonan/<int:pk>/minta-lengkapi/", v.request_completion, name="request-completion"),
+    path("permohonan/<int:pk>/verifikasi/", v.verify, name="verify"),
+    path("permohonan/<int:pk>/tolak/", v.reject, name="reject"),
+    path("permohonan/<int:pk>/catatan/", v.note, name="note"),
+    path("permohonan/<int:pk>/tugaskan/", v.assign, name="assign"),
+    path("permohonan/<int:pk>/cetak.pdf", v.print_all, name="print"),
+    path("ajukan/", v.assisted_services, name="assisted-services"),
+    path("ajukan/<slug:slug>/", v.assisted_apply, name="assisted-apply"),
+]
+
+kiosk_patterns = (
+    [
+        path("", v.kiosk_start, name="start"),
+        path("layanan/<slug:slug>/", v.kiosk_apply, name="apply"),
+        path("tanda-terima/", v.kiosk_receipt, name="receipt"),
+        path("selesai/", v.kiosk_done, name="done"),
+    ],
+    "kiosk",
+)

@@ -63,6 +63,8 @@ def main() -> int:
         subprocess.run([*manage, "storage_init"], env=env, check=True, cwd=REPO)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=REPO)
         subprocess.run([*manage, "load_regency", "--demo"], env=env, check=True, cwd=REPO)
+        # Development signing PKI: a CA per active kecamatan, certificates for Camat and Sekcam.
+        subprocess.run([*manage, "letters_dev_ca"], env=env, check=True, cwd=REPO)
         children.append(subprocess.Popen([*manage, "runserver", f"0.0.0.0:{port}", "--noreload"], env=env, cwd=REPO))
         celery = [python, "-m", "celery", "-A", "sipentol"]
         children.append(subprocess.Popen([*celery, "worker", "-l", "info", "--concurrency", "2"], env=env, cwd=REPO))

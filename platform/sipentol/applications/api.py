@@ -328,17 +328,17 @@ class StaffDetailApi(APIView):
 class VerdictApi(APIView):
     permission_classes = (IsReviewer,)
 
-    class InputSerializer(serializers.Serializer):
+    class VerdictInputSerializer(serializers.Serializer):
         verdict = serializers.ChoiceField(choices=[Document.Verdict.ACCEPTED, Document.Verdict.REDO])
         reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
-    @extend_schema(request=InputSerializer, responses=DocumentOutput, tags=["kantor"])
+    @extend_schema(request=VerdictInputSerializer, responses=DocumentOutput, tags=["kantor"])
     def post(self, request, pk: int, doc_pk: int):
         application = selectors.application_get_for_staff(request.user, pk)
         document = application.documents.filter(pk=doc_pk, superseded=False).first()
         if document is None:
             raise Http404
-        payload = self.InputSerializer(data=request.data)
+        payload = self.VerdictInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             document = services.document_set_verdict(document=document, actor=request.user, **payload.validated_data)
@@ -350,18 +350,18 @@ class VerdictApi(APIView):
 class RequestCompletionApi(APIView):
     permission_classes = (IsReviewer,)
 
-    class InputSerializer(serializers.Serializer):
-        class ItemSerializer(serializers.Serializer):
+    class CompletionInputSerializer(serializers.Serializer):
+        class CompletionItemSerializer(serializers.Serializer):
             requirement_code = serializers.CharField(max_length=60)
             reason = serializers.CharField(max_length=500)
 
-        items = ItemSerializer(many=True, required=False)
+        items = CompletionItemSerializer(many=True, required=False)
         message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
-    @extend_schema(request=InputSerializer, responses=StaffDetailOutput, tags=["kantor"])
+    @extend_schema(request=CompletionInputSerializer, responses=StaffDetailOutput, tags=["kantor"])
     def post(self, request, pk: int):
         application = selectors.application_get_for_staff(request.user, pk)
-        payload = self.InputSerializer(data=request.data)
+        payload = self.CompletionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         items = [
             services.RequirementNote(i["requirement_code"], i["reason"])
@@ -397,13 +397,13 @@ class VerifyApi(APIView):
 class RejectApi(APIView):
     permission_classes = (IsReviewer,)
 
-    class InputSerializer(serializers.Serializer):
+    class RejectInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=1000)
 
-    @extend_schema(request=InputSerializer, responses=StaffDetailOutput, tags=["kantor"])
+    @extend_schema(request=RejectInputSerializer, responses=StaffDetailOutput, tags=["kantor"])
     def post(self, request, pk: int):
         application = selectors.application_get_for_staff(request.user, pk)
-        payload = self.InputSerializer(data=request.data)
+        payload = self.RejectInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             application = services.application_reject(

@@ -17,7 +17,7 @@ def test_it_requires_a_password_and_a_totp_code_for_the_back_office(jetis):
 
     enroll = client.get("/kantor/masuk/otp/").content.decode()
     assert "<svg" in enroll and "otpauth://totp/" in enroll  # QR drawn on the server, secret as text
-    assert "<script" not in enroll
+    assert "<script" not in enroll and 'style="' not in enroll  # CSP: no inline JS or styles
 
     wrong = client.post("/kantor/masuk/otp/", {"token": "000000"})
     assert wrong.status_code == 400 and "Kode salah" in wrong.content.decode()

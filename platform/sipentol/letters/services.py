@@ -373,3 +373,23 @@ def letter_template_preview(html: str, css: str, sample_data: dict) -> bytes:
         signature=None,
         verify_url=None,
     )
+
+
+# ---------------------------------------------------------------------------- delegations
+def signing_delegation_create(
+    *, delegate, capacity: str, starts_on: dt.date, ends_on: dt.date, note: str = "", actor
+) -> SigningDelegation:
+    """Record who signs for the Camat while away (a.n. / Plh.), for a date range. Camat or admin only."""
+    profile = getattr(actor, "staff", None)
+    if profile is None or profile.role not in ("admin", "camat"):
+        raise PermissionDenied(_("Hanya Camat atau admin kecamatan yang dapat mencatat pelimpahan wewenang."))
+    if capacity not in SigningDelegation.Capacity.values:
+        raise ValidationError(_("Pilih sebutan: a.n. Camat atau Plh. Camat."))
+    if ends_on < starts_on:
+        raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+    if getattr(getattr(delegate, "staff", None), "role", None) == "camat":
+        raise ValidationError(_("Camat tidak perlu pelimpahan; pilih pejabat lain."))
+    return SigningDelegation.objects.create(
+        delegate=delegate, capacity=capacity, starts_on=starts_on, ends_on=ends_on, note=note.strip()[:200],
+        created_by=actor,
+    )

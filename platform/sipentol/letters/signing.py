@@ -49,7 +49,8 @@ class Pkcs12Signer:
         if signer is None:
             password = crypto.decrypt(cred.p12_password_encrypted) if cred.p12_password_encrypted else None
             try:
-                signer = SimpleSigner.load_pkcs12_data(crypto.decrypt(blob), other_certs=[], passphrase=password)
+                loaded = SimpleSigner.load_pkcs12_data(crypto.decrypt(blob), other_certs=[], passphrase=password)
+                signer = cached_key_signer(loaded)
             except Exception as exc:  # cryptography raises several types for a bad file/password
                 raise SigningError(
                     _("Sertifikat penanda tangan tidak dapat dibuka. Hubungi admin kecamatan untuk memasang ulang.")
@@ -60,6 +61,53 @@ class Pkcs12Signer:
 
     def sign(self, pdf: bytes, *, passphrase: str | None, reason: str, location: str) -> bytes:
         return pades_sign(pdf, self._simple_signer(), reason=reason, location=location)
+
+
+def cached_key_signer(simple_signer):
+    """A SimpleSigner that parses its private key once.
+
+    pyHanko's SimpleSigner.sign_raw re-parses the DER key with every signature, twice per PDF
+    (a dry run sizes the signature); for RSA the key check makes that ~40 ms each time.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class CachedKeySigner(SimpleSigner):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._pyca_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+        def _mechanism(self, digest_algorithm: str) -> str:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                return mechanism.signature_algo
+            except ValueError:
+                return mechanism["algorithm"].native
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism, key = self._mechanism(digest_algorithm), self._pyca_key
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            return super().sign_raw(data, digest_algorithm)
+
+        async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
+            key = self._pyca_key
+            if dry_run and isinstance(key, RSAPrivateKey) and self._mechanism(digest_algorithm) == "rsassa_pkcs1v15":
+                return bytes(key.key_size // 8)  # an RSA signature is exactly this long
+            return self.sign_raw(data, digest_algorithm)
+
+    return CachedKeySigner(
+        signing_key=simple_signer.signing_key,
+        signing_cert=simple_signer.signing_cert,
+        cert_registry=simple_signer.cert_registry,
+        signature_mechanism=simple_signer.signature_mechanism,
+    )
 
 
 class BsreRemoteSigner:

@@ -91,8 +91,8 @@ def test_it_issues_a_signed_letter_for_every_service(letters_env, slug):
 
 def test_it_spreads_a_long_letter_over_two_pages(letters_env):
     with tenant_context(letters_env.kecamatan):
-        data = service_data("surat-keterangan-waris")
-        letter = draft_and_sign(letters_env, service="surat-keterangan-waris", data=data)
+        data = service_data("waris")
+        letter = draft_and_sign(letters_env, service="waris", data=data)
         pdf = signed_pdf(letter)
     assert pdf_pages(pdf) >= 2
     text = pdf_text(pdf)

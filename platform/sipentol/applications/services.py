@@ -55,7 +55,7 @@ def _new_tracking_code() -> str:
 
 
 def _long_date(value) -> str:
-    """"12 Desember 2026": how a date reads in a message (the language active for the request)."""
+    """ "12 Desember 2026": how a date reads in a message (the language active for the request)."""
     from django.utils.formats import date_format
 
     return date_format(value, "j F Y")
@@ -535,3 +535,92 @@ def access_code_check(*, application: Application, code: str) -> bool:
         candidate.save(update_fields=["used_at"])
         _event(application, Event.Kind.ACCESS, actor_label=CITIZEN, internal=True, data={"by": "one-time code"})
     return True
+
+
+# ------------------------------------------------------------------ letters
+def letter_subject_data(application: Application) -> dict:
+    """The values a letter template may use: the form's data plus the applicant's, by field name."""
+    from tenants.models import Desa
+
+    desa = Desa.objects.filter(code=application.desa_code).first()
+    return {
+        **application.data,
+        "nama": application.applicant_name,
+        "nik": application.applicant_nik,
+        "desa": desa.name if desa else "",
+        "desa_jenis": desa.get_kind_display() if desa else "",
+        "kode_lacak": application.tracking_code,
+        "layanan": application.service.name,
+    }
+
+
+def current_letter(application: Application):
+    from sipentol.letters.models import Letter
+
+    return (
+        Letter.objects.filter(application_id=application.pk)
+        .exclude(status__in=[Letter.Status.REVOKED, Letter.Status.REPLACED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def application_letter_draft(*, application: Application, actor):
+    """From a verified application, draft its letter (preview PDF, no number yet)."""
+    from sipentol.letters.services import letter_draft
+
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.VERIFIED:
+            raise TransitionError(_("Surat hanya dapat dibuat dari permohonan yang sudah diverifikasi."))
+        letter = letter_draft(
+            application_id=application.pk,
+            service_slug=application.service.slug,
+            classification=application.service.letter_classification,
+            holder_name=application.applicant_name,
+            holder_nik=application.applicant_nik,
+            subject_data=letter_subject_data(application),
+            actor=actor,
+        )
+        _transition(application, Status.LETTER_DRAFTED, actor=actor, data={"letter": str(letter.uuid)})
+    return letter
+
+
+def application_letter_submit(*, application: Application, actor):
+    """Send the drafted letter to the Camat's signing queue."""
+    from sipentol.letters.services import letter_submit_for_signature
+
+    with transaction.atomic():
+        application = _locked(application)
+        letter = current_letter(application)
+        if application.status != Status.LETTER_DRAFTED or letter is None:
+            raise TransitionError(_("Belum ada draf surat untuk dikirim ke Camat."))
+        letter_submit_for_signature(letter=letter, actor=actor)
+        _transition(application, Status.AWAITING_SIGNATURE, actor=actor)
+    return letter
+
+
+def application_mark_issued(*, letter, actor) -> Application | None:
+    """After the letter is signed: the application is issued and the citizen gets the download link."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(pk=letter.application_id).first()
+        if application is None or application.status != Status.AWAITING_SIGNATURE:
+            return application
+        application.closed_at = timezone.now()
+        _transition(application, Status.ISSUED, actor=actor, data={"letter": str(letter.uuid), "number": letter.number})
+        _notify(
+            application,
+            template="letter_issued",
+            dedupe=f"issued:{letter.uuid}",
+            context={"letter_number": letter.number, "link": _status_link(application)},
+        )
+    return application
+
+
+def application_record_pickup(*, application: Application, actor) -> Event:
+    """The citizen took the printed letter at the office (recorded, not a status change)."""
+    if application.status not in (Status.ISSUED, Status.RATED):
+        raise TransitionError(_("Surat belum terbit, belum dapat diambil."))
+    return _event(
+        application, Event.Kind.NOTE, actor=actor, reason=_("Surat diambil di kantor kecamatan."), data={"pickup": True}
+    )

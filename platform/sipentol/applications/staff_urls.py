@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from sipentol.accounts import urls as account_urls
+from sipentol.letters import staff_views as letters
 
 from . import staff_views as v
 
@@ -19,6 +20,15 @@ urlpatterns = [
     path("permohonan/<int:pk>/catatan/", v.note, name="note"),
     path("permohonan/<int:pk>/tugaskan/", v.assign, name="assign"),
     path("permohonan/<int:pk>/cetak.pdf", v.print_all, name="print"),
+    path("permohonan/<int:pk>/surat/buat/", letters.draft, name="letter-draft"),
+    path("permohonan/<int:pk>/surat/kirim/", letters.submit, name="letter-submit"),
+    path("permohonan/<int:pk>/surat/diambil/", letters.pickup, name="letter-pickup"),
+    path("surat/<uuid:letter_uuid>/pdf/", letters.letter_pdf, name="letter-pdf"),
+    path("surat/<uuid:letter_uuid>/cabut/", letters.revoke, name="letter-revoke"),
+    path("tanda-tangan/", letters.signing_queue, name="signing"),
+    path("templat-surat/", letters.template_list, name="letter-templates"),
+    path("templat-surat/<slug:slug>/", letters.template_edit, name="letter-template"),
+    path("pelimpahan/", letters.delegations, name="delegations"),
     path("ajukan/", v.assisted_services, name="assisted-services"),
     path("ajukan/<slug:slug>/", v.assisted_apply, name="assisted-apply"),
 ]

@@ -97,6 +97,7 @@ def detail(request, pk: int):
             "staff_users": staff.order_by("first_name", "username"),
             "kinds": dict(Event.Kind.choices),
             "statuses": dict(Status.choices),
+            "letter": services.current_letter(application),
         },
     )
 

@@ -258,3 +258,23 @@ def access_code_check(request, code: str):
         return redirect("applications:receipt", public_id=application.public_id)
     messages.error(request, _("Kode salah atau sudah kedaluwarsa. Minta kode baru bila perlu."))
     return redirect(f"{reverse('applications:track')}?kode={application.tracking_code}")
+
+
+def letter_download(request, public_id):
+    """The signed letter, for the citizen who holds the link or passed the one-time code."""
+    from django.http import StreamingHttpResponse
+
+    from sipentol.letters.models import Letter
+
+    application = selectors.application_get_for_citizen(request, public_id)
+    letter = services.current_letter(application)
+    if (
+        letter is None
+        or letter.status != Letter.Status.SIGNED
+        or application.status not in (Status.ISSUED, Status.RATED)
+    ):
+        raise Http404
+    response = StreamingHttpResponse(storage.iter_chunks(letter.signed_pdf_key), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="surat-{application.tracking_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

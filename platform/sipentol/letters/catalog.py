@@ -7,14 +7,14 @@ the archive classification (Permendagri 78/2012) and are editable per kecamatan.
 from __future__ import annotations
 
 DEFAULT_LETTERS: dict[str, tuple[str, str]] = {
-    "surat-keterangan-waris": ("Surat Keterangan Waris", "474.3"),
-    "surat-pindah-keluar": ("Surat Keterangan Pindah Keluar", "475"),
-    "surat-pindah-datang": ("Surat Keterangan Pindah Datang", "475"),
+    "waris": ("Surat Keterangan Waris", "474.3"),
+    "pindah-keluar": ("Surat Keterangan Pindah Keluar", "475"),
+    "pindah-datang": ("Surat Keterangan Pindah Datang", "475"),
     "dispensasi-nikah": ("Surat Dispensasi Nikah", "474.2"),
     "pengantar-skck": ("Surat Pengantar SKCK", "331"),
     "sktm": ("Surat Keterangan Tidak Mampu", "401"),
     "jampersal": ("Surat Keterangan Jaminan Persalinan (Jampersal)", "440"),
-    "surat-keterangan-domisili": ("Surat Keterangan Domisili", "470"),
+    "domisili": ("Surat Keterangan Domisili", "470"),
     "izin-keramaian": ("Surat Izin Keramaian", "300"),
     "rekomendasi-bbm": ("Surat Rekomendasi Pembelian BBM", "541"),
     "legalisir": ("Surat Keterangan Legalisasi", "045"),

@@ -120,7 +120,9 @@ def signing_queue(request):
         if not chosen:
             messages.error(request, _("Pilih minimal satu surat yang akan ditandatangani."))
         elif not _second_factor_ok(request.user, request.POST.get("otp", "")):
-            messages.error(request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator."))
+            messages.error(
+                request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator.")
+            )
         else:
             signed = 0
             try:
@@ -133,8 +135,7 @@ def signing_queue(request):
             if signed:
                 messages.success(request, _("%(n)d surat ditandatangani dan dikirim ke pemohon.") % {"n": signed})
             return redirect("staff:signing")
-    return render(request, "letters/staff/signing.html",
-                  {"letters": waiting, "capacity": capacity, "refusal": refusal})
+    return render(request, "letters/staff/signing.html", {"letters": waiting, "capacity": capacity, "refusal": refusal})
 
 
 # ------------------------------------------------------------------ templates
@@ -142,8 +143,7 @@ def signing_queue(request):
 @require_GET
 def template_list(request):
     services.letter_templates_init()
-    return render(request, "letters/staff/templates.html",
-                  {"templates": LetterTemplate.objects.order_by("title")})
+    return render(request, "letters/staff/templates.html", {"templates": LetterTemplate.objects.order_by("title")})
 
 
 @staff_required(roles=LEADERS)
@@ -157,8 +157,12 @@ def template_edit(request, slug: str):
                 pdf = services.letter_template_preview(html, css, sample_data=_sample_data(template))
             except (ValidationError, TemplateRejected) as exc:
                 messages.error(request, _error_text(exc))
-                return render(request, "letters/staff/template_edit.html",
-                              {"template": template, "html": html, "css": css}, status=400)
+                return render(
+                    request,
+                    "letters/staff/template_edit.html",
+                    {"template": template, "html": html, "css": css},
+                    status=400,
+                )
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="pratinjau-{slug}.pdf"'
             return response
@@ -166,17 +170,29 @@ def template_edit(request, slug: str):
             services.letter_template_update(template=template, html=html, css=css, actor=request.user)
         except (ValidationError, TemplateRejected) as exc:
             messages.error(request, _error_text(exc))
-            return render(request, "letters/staff/template_edit.html",
-                          {"template": template, "html": html, "css": css}, status=400)
+            return render(
+                request,
+                "letters/staff/template_edit.html",
+                {"template": template, "html": html, "css": css},
+                status=400,
+            )
         messages.success(request, _("Templat surat disimpan."))
         return redirect("staff:letter-template", slug=slug)
-    return render(request, "letters/staff/template_edit.html",
-                  {"template": template, "html": template.html, "css": template.css})
+    return render(
+        request, "letters/staff/template_edit.html", {"template": template, "html": template.html, "css": template.css}
+    )
 
 
-SAMPLE_BY_TYPE = {"date": "2026-12-01", "number": "2", "nik": "3516160101900001", "kk": "3516160101090003",
-                  "phone": "+6281234567890", "email": "warga@example.id", "desa": "Jetis",
-                  "textarea": "Dusun Kedungsari RT 002 RW 001"}
+SAMPLE_BY_TYPE = {
+    "date": "2026-12-01",
+    "number": "2",
+    "nik": "3516160101900001",
+    "kk": "3516160101090003",
+    "phone": "+6281234567890",
+    "email": "warga@example.id",
+    "desa": "Jetis",
+    "textarea": "Dusun Kedungsari RT 002 RW 001",
+}
 
 
 def _sample_data(template: LetterTemplate) -> dict:
@@ -184,9 +200,15 @@ def _sample_data(template: LetterTemplate) -> dict:
     from services_catalog.configured.models import KecamatanService
 
     service = KecamatanService.objects.filter(slug=template.service_slug).first()
-    data = {"title": template.title, "holder_name": "Siti Aminah", "holder_nik": "3516160101900001",
-            "nama": "Siti Aminah", "nik": "3516160101900001", "kode_lacak": "JTS-2612-7K3Q"}
-    for spec in (service.form_fields if service else []):
+    data = {
+        "title": template.title,
+        "holder_name": "Siti Aminah",
+        "holder_nik": "3516160101900001",
+        "nama": "Siti Aminah",
+        "nik": "3516160101900001",
+        "kode_lacak": "JTS-2612-7K3Q",
+    }
+    for spec in service.form_fields if service else []:
         data.setdefault(spec["name"], SAMPLE_BY_TYPE.get(spec.get("type", "text"), spec.get("label", "")))
     return data
 
@@ -203,22 +225,33 @@ def delegations(request):
             starts = dt.date.fromisoformat(request.POST.get("starts_on", ""))
             ends = dt.date.fromisoformat(request.POST.get("ends_on", ""))
             services.signing_delegation_create(
-                delegate=delegate, capacity=request.POST.get("capacity", ""), starts_on=starts, ends_on=ends,
-                note=request.POST.get("note", ""), actor=request.user,
+                delegate=delegate,
+                capacity=request.POST.get("capacity", ""),
+                starts_on=starts,
+                ends_on=ends,
+                note=request.POST.get("note", ""),
+                actor=request.user,
             )
         except (User.DoesNotExist, ValueError, ValidationError) as exc:
-            text = _error_text(exc) if isinstance(exc, ValidationError) else _(
-                "Pilih pejabat, jenis pelimpahan, serta tanggal mulai dan selesai (format tanggal yang benar).")
+            text = (
+                _error_text(exc)
+                if isinstance(exc, ValidationError)
+                else _("Pilih pejabat, jenis pelimpahan, serta tanggal mulai dan selesai (format tanggal yang benar).")
+            )
             messages.error(request, text)
         else:
             messages.success(request, _("Pelimpahan wewenang tanda tangan dicatat."))
         return redirect("staff:delegations")
-    return render(request, "letters/staff/delegations.html", {
-        "delegations": SigningDelegation.objects.select_related("delegate").order_by("-starts_on")[:50],
-        "candidates": candidates.order_by("first_name"),
-        "capacities": SigningDelegation.Capacity.choices,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "letters/staff/delegations.html",
+        {
+            "delegations": SigningDelegation.objects.select_related("delegate").order_by("-starts_on")[:50],
+            "candidates": candidates.order_by("first_name"),
+            "capacities": SigningDelegation.Capacity.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required(roles=LEADERS)

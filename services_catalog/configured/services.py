@@ -46,21 +46,25 @@ ALLOWED_UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
     """Copy every regency catalog service the kecamatan lacks into its schema; returns how many.
 
-    Idempotent: services already present (matched by catalog code) are left exactly as the
-    kecamatan configured them. The first copy starts enabled, so an onboarding kecamatan's
-    admin reviews and adjusts the full list before going live.
+    Idempotent. Services already present (matched by catalog code) keep every field the
+    kecamatan changed (`customized_fields`); their other standard fields follow the catalog,
+    so a catalog update (e.g. a new form field a letter needs) reaches kecamatan that already
+    run. Requirements of an existing copy are the kecamatan's own and are left alone. The
+    first copy starts enabled, so an onboarding kecamatan's admin reviews and adjusts the
+    full list before going live.
     """
     from django_tenants.utils import tenant_context
 
     catalog = list(CatalogService.objects.prefetch_related("requirements").order_by("order", "code"))
     created = 0
     with tenant_context(kecamatan), transaction.atomic():
-        present = set(KecamatanService.objects.values_list("catalog_code", flat=True))
+        present = {s.catalog_code: s for s in KecamatanService.objects.select_for_update()}
         # The first copy is the full list, enabled; a service the regency adds later arrives
         # disabled in a kecamatan that already runs, until its admin reviews and enables it.
         first_copy = not present
         for entry in catalog:
             if entry.code in present:
+                _refresh_from_catalog(present[entry.code], entry, actor=actor)
                 continue
             service = KecamatanService.objects.create(
                 catalog_code=entry.code,
@@ -81,6 +85,26 @@ def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
             )
             created += 1
     return created
+
+
+def _refresh_from_catalog(service: KecamatanService, entry: CatalogService, *, actor: str) -> bool:
+    """Bring the fields this kecamatan did not customise in line with the catalog; True if any changed."""
+    customized = set(service.customized_fields)
+    diff = {}
+    for name in STANDARD_FIELDS:
+        if name in customized:
+            continue
+        old, new = getattr(service, name), getattr(entry, name)
+        if old != new:
+            diff[name] = {"from": old, "to": new}
+            setattr(service, name, new)
+    if not diff:
+        return False
+    service.save(update_fields=[*diff, "updated_at"])
+    ServiceChangeEvent.objects.create(
+        service=service, actor=actor, action="catalog_update", changes={"catalog_code": entry.code, **diff}
+    )
+    return True
 
 
 def _validate_form_fields(fields: Any) -> None:

@@ -52,8 +52,15 @@ APPLICANT_FIELDS = [
     field("nama", "Nama lengkap pemohon", help="Sesuai KTP-el."),
     field("nik", "NIK pemohon", "nik", help="16 angka, tertera di KTP-el dan KK."),
     field("no_kk", "Nomor KK", "kk", help="16 angka, di bagian atas Kartu Keluarga."),
+    field("tempat_lahir", "Tempat lahir", help="Kota/kabupaten sesuai KTP-el, contoh: Mojokerto."),
     field("tanggal_lahir", "Tanggal lahir", "date"),
     field("jenis_kelamin", "Jenis kelamin", "choice", choices=["Laki-laki", "Perempuan"]),
+    field(
+        "pekerjaan",
+        "Pekerjaan",
+        help="Sesuai KTP-el/KK, contoh: Petani/pekebun, Karyawan swasta, Mengurus rumah tangga, Pelajar/mahasiswa, "
+        "Belum/tidak bekerja.",
+    ),
     field("desa", "Desa/kelurahan tempat tinggal", "desa"),
     field("alamat", "Alamat (dusun, RT/RW)", "textarea", help="Contoh: Dusun Kedungsari RT 002 RW 001."),
     field(
@@ -64,6 +71,26 @@ APPLICANT_FIELDS = [
     ),
     field("email", "Alamat e-mail", "email", required=False, help="Boleh dikosongkan."),
 ]
+
+
+def applicant_fields(**labels: str) -> list[dict]:
+    """APPLICANT_FIELDS with some labels changed by field name, e.g. desa="Desa/kelurahan tujuan"."""
+    unknown = set(labels) - {f["name"] for f in APPLICANT_FIELDS}
+    if unknown:
+        raise KeyError(f"not an applicant field: {sorted(unknown)}")
+    return [f | {"label": labels[f["name"]]} if f["name"] in labels else dict(f) for f in APPLICANT_FIELDS]
+
+
+# Asked only by services whose letter states them (the identity block of a surat keterangan).
+AGAMA = field(
+    "agama",
+    "Agama",
+    "choice",
+    choices=["Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Khonghucu", "Kepercayaan terhadap Tuhan YME"],
+)
+STATUS_PERKAWINAN = field(
+    "status_perkawinan", "Status perkawinan", "choice", choices=["Belum kawin", "Kawin", "Cerai hidup", "Cerai mati"]
+)
 
 # ------------------------------------------------------------------ standard texts
 COMPLAINT_HANDLING = "\n".join(

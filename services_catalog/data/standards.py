@@ -9,6 +9,7 @@ archive classification for kecamatan correspondence; each kecamatan can change t
 from __future__ import annotations
 
 from .common import (
+    AGAMA,
     APPLICANT_FIELDS,
     COMPLAINT_HANDLING,
     KK,
@@ -16,6 +17,8 @@ from .common import (
     LAW_ADMINDUK,
     LAW_METERAI,
     PENGANTAR_DESA,
+    STATUS_PERKAWINAN,
+    applicant_fields,
     field,
     laws,
     procedure,
@@ -102,6 +105,13 @@ SERVICES: list[dict] = [
             field("nik_pewaris", "NIK pewaris", "nik"),
             field("tanggal_meninggal", "Tanggal meninggal", "date"),
             field("tempat_meninggal", "Tempat meninggal", required=False),
+            field("alamat_pewaris", "Alamat terakhir pewaris", "textarea", help="Dusun, RT/RW, desa/kelurahan."),
+            field(
+                "tanggal_pernyataan",
+                "Tanggal surat pernyataan ahli waris",
+                "date",
+                help="Tanggal yang tertulis di surat pernyataan ahli waris bermeterai.",
+            ),
             field(
                 "daftar_ahli_waris",
                 "Daftar ahli waris",
@@ -256,10 +266,7 @@ SERVICES: list[dict] = [
             PENGANTAR_DESA,
         ],
         "form_fields": [
-            *APPLICANT_FIELDS[:5],
-            APPLICANT_FIELDS[5] | {"label": "Desa/kelurahan tujuan"},
-            APPLICANT_FIELDS[6] | {"label": "Alamat tujuan (dusun, RT/RW)"},
-            *APPLICANT_FIELDS[7:],
+            *applicant_fields(desa="Desa/kelurahan tujuan", alamat="Alamat tujuan (dusun, RT/RW)"),
             field("nomor_skpwni", "Nomor SKPWNI"),
             field("alamat_asal", "Alamat asal lengkap", "textarea"),
             field(
@@ -327,6 +334,11 @@ SERVICES: list[dict] = [
             field("nama_calon_istri", "Nama calon istri"),
             field("nik_calon_istri", "NIK calon istri", "nik"),
             field("tanggal_akad", "Tanggal rencana akad nikah", "date"),
+            field(
+                "tempat_akad",
+                "Tempat akad nikah",
+                help="Contoh: Balai Nikah KUA Kecamatan Jetis, atau rumah mempelai wanita di Dusun Kedungsari.",
+            ),
             field("kua_tujuan", "KUA tempat pencatatan nikah", help="Contoh: KUA Kecamatan Jetis."),
             field("alasan", "Alasan pernikahan dipercepat", "textarea"),
         ],
@@ -366,8 +378,8 @@ SERVICES: list[dict] = [
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
-            field("tempat_lahir", "Tempat lahir"),
-            field("pekerjaan", "Pekerjaan"),
+            AGAMA,
+            STATUS_PERKAWINAN,
             field(
                 "keperluan",
                 "Keperluan SKCK",
@@ -445,7 +457,8 @@ SERVICES: list[dict] = [
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
-            field("pekerjaan", "Pekerjaan kepala keluarga"),
+            AGAMA,
+            STATUS_PERKAWINAN,
             field("penghasilan_bulanan", "Penghasilan keluarga per bulan (Rp)", "number"),
             field("jumlah_tanggungan", "Jumlah anggota keluarga yang ditanggung", "number"),
             field(
@@ -466,6 +479,11 @@ SERVICES: list[dict] = [
                 help="Misalnya nama anak yang bersekolah atau anggota keluarga yang dirawat.",
             ),
             field("instansi_tujuan", "Instansi tujuan", help="Contoh: RSUD Prof. dr. Soekandar, SMAN 1 Jetis."),
+            field(
+                "nomor_pengantar_desa",
+                "Nomor surat keterangan tidak mampu dari desa/kelurahan",
+                help="Tertera di bagian atas surat dari desa, contoh: 470/112/416-316.16.2009/2026.",
+            ),
         ],
     },
     {
@@ -549,6 +567,8 @@ SERVICES: list[dict] = [
         ],
         "form_fields": [
             *APPLICANT_FIELDS,
+            AGAMA,
+            STATUS_PERKAWINAN,
             field(
                 "alamat_domisili",
                 "Alamat domisili",

@@ -43,6 +43,7 @@ def service_data(slug: str) -> dict:
         tempat_meninggal="RSUD Prof. dr. Soekandar Mojosari",
         alamat_pewaris=LONG_ALAMAT,
         ahli_waris=AHLI_WARIS,
+        daftar_ahli_waris="\n".join(f"{a['nama']}, {a['nik']}, {a['hubungan']}" for a in AHLI_WARIS),
         tanggal_pernyataan="20 Januari 2026",
         calon_suami="Yoga Pratama Putra",
         nik_calon_suami="3516161010000003",

@@ -538,17 +538,26 @@ def access_code_check(*, application: Application, code: str) -> bool:
 
 
 # ------------------------------------------------------------------ letters
+# The keys letter_subject_data adds to the form's data: with the service's form field names,
+# everything a letter template may use as `data.X` (tests/letters/test_template_fields.py).
+LETTER_EXTRA_KEYS = ("nama", "nik", "desa", "desa_jenis", "kode_lacak", "layanan")
+
+
 def letter_subject_data(application: Application) -> dict:
     """The values a letter template may use: the form's data plus the applicant's, by field name."""
+    from django.utils.translation import override
+
     from tenants.models import Desa
 
     desa = Desa.objects.filter(code=application.desa_code).first()
+    with override("id"):  # "Desa"/"Kelurahan" in the letter, whatever language the staff UI uses
+        desa_jenis = str(desa.get_kind_display()) if desa else ""
     return {
         **application.data,
         "nama": application.applicant_name,
         "nik": application.applicant_nik,
         "desa": desa.name if desa else "",
-        "desa_jenis": desa.get_kind_display() if desa else "",
+        "desa_jenis": desa_jenis,
         "kode_lacak": application.tracking_code,
         "layanan": application.service.name,
     }

@@ -46,9 +46,15 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches_and_schema():
-    """Rolled-back rows must not survive in Redis: each test sees its own cache version."""
+    """Rolled-back rows must not survive in Redis: each test sees its own cache version.
+
+    Each test also starts in the platform's default language, as a Celery task would.
+    """
+    from django.utils import translation
+
     for alias in ("default", "routing"):
         caches[alias].version = (caches[alias].version or 1) + 1
+    translation.activate("id")
     yield
     connection.set_schema_to_public()
 

@@ -374,3 +374,13 @@ def test_it_rejects_a_pdf_whose_script_hides_in_a_compressed_object_stream(jetis
     assert b"/JavaScript" not in data  # invisible to a byte scan
 
     assert rejected(jetis, data, "surat.pdf").code == "active_content"
+
+
+def test_it_rejects_a_truncated_photo_even_after_weasyprint_was_imported(jetis):
+    import weasyprint  # noqa: F401 - its import flips Pillow's LOAD_TRUNCATED_IMAGES on
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = phone_jpeg((1200, 900))
+
+    assert rejected(jetis, data[: len(data) // 2]).code == "unreadable"

@@ -271,7 +271,11 @@ class _reencode_image:  # noqa: N801 - used as a context manager owning the outp
         self.out: SpooledTemporaryFile | None = None
 
     def __enter__(self) -> tuple[BinaryIO, str, int, int]:
-        from PIL import Image, ImageOps
+        from PIL import Image, ImageFile, ImageOps
+
+        # WeasyPrint sets this process-wide flag to True when it is imported (any receipt or
+        # letter rendered in this worker); a truncated photo would then pass as readable.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
 
         unreadable = UploadRejected(
             _("Foto %(label)s tidak dapat dibaca (berkas rusak atau tidak lengkap). Ambil ulang foto lalu unggah lagi.")

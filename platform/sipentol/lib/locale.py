@@ -1,0 +1,31 @@
+"""Bahasa Indonesia first: the language is Indonesian unless the visitor chose English.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, so a phone set to
+English would get English pages without asking. Here only the explicit choice (the language
+cookie set by /i18n/setlang/, the ID/EN buttons) switches.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class ChosenLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        # override() restores the default afterwards: work done outside a request (tasks,
+        # services called by the next job on this thread) never inherits a visitor's choice.
+        with translation.override(language):
+            response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

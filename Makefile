@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 APT_STAMP := .data/.apt-installed
 # Debian packages, one list shared with the Dockerfile (deploy/system-packages.txt).
 SYSTEM_PACKAGES := $(shell grep -v '^\#' deploy/system-packages.txt | tr '\n' ' ')
+# Test-only packages (chromium for tests/e2e): installed here, never in the production image.
+SYSTEM_PACKAGES += $(shell grep -v '^\#' deploy/test-packages.txt | tr '\n' ' ')
 
 .PHONY: run test bench lint format install system-deps clean messages
 
@@ -20,7 +22,7 @@ install: $(STAMP) system-deps
 
 system-deps: $(APT_STAMP)
 
-$(APT_STAMP): deploy/system-packages.txt
+$(APT_STAMP): deploy/system-packages.txt deploy/test-packages.txt
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \

@@ -153,3 +153,19 @@ def test_it_previews_an_edited_template_and_refuses_template_code(jetis):
         "/kantor/templat-surat/domisili/", {"action": "save", "html": "{% load static %}<p>x</p>", "css": ""}
     )
     assert refused.status_code == 400
+
+
+def test_it_lets_the_camat_revoke_an_issued_letter_and_the_qr_page_says_so(jetis, jetis_client, domisili):
+    application, verifier, _url = _verified_application(jetis, jetis_client, domisili, "verif4")
+    camat = _camat(jetis)
+    verifier.post(f"/kantor/permohonan/{application.pk}/surat/buat/")
+    verifier.post(f"/kantor/permohonan/{application.pk}/surat/kirim/")
+    letter_uuid = re.search(r'value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode()).group(1)
+    camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid], "otp": next_token(jetis, "camat-uji")})
+    assert "Cabut surat" in camat.get(f"/kantor/permohonan/{application.pk}/").content.decode()
+
+    camat.post(f"/kantor/surat/{letter_uuid}/cabut/", {"reason": "Data alamat keliru"})
+
+    page = jetis_client.get(f"/verifikasi/{letter_uuid}/").content.decode()
+    assert "dicabut" in page.lower()
+    assert "Data alamat keliru" in page

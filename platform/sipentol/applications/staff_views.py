@@ -98,6 +98,7 @@ def detail(request, pk: int):
             "kinds": dict(Event.Kind.choices),
             "statuses": dict(Status.choices),
             "letter": services.current_letter(application),
+            "can_revoke": staff_role(request.user) in (Role.CAMAT, Role.ADMIN),
         },
     )
 

@@ -326,3 +326,40 @@ def axe_serious(page) -> list[dict]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# ----------------------------------------------------------------- a citizen's application
+
+CITIZEN_VALUES = {
+    "nama": "Siti Aminah",
+    "nik": "3516165203850002",
+    "no_kk": "3516160101090003",
+    "tempat_lahir": "Mojokerto",
+    "tanggal_lahir": "1985-03-12",
+    "pekerjaan": "Karyawan swasta",
+    "alamat": "Dusun Kedungsari RT 002 RW 001",
+    "telepon": "0812-3456-7890",
+    "desa": "35.16.16.2013",
+    "tinggal_sejak": "2019",
+    "keperluan": "melamar pekerjaan",
+}
+
+
+def submit_application(page, server: AppServer, folder: Path, service: str = "domisili") -> str:
+    """Fill and send a service's form quickly (the keyboard-only path is in the journey test);
+    return the receipt page's URL."""
+    page.goto(server.url("jetis", f"/layanan/{service}/ajukan/"))
+    for control in page.locator("form.form [required]").all():
+        name, kind = control.get_attribute("name"), control.evaluate("e => e.type")
+        if kind == "file":
+            control.set_input_files(str(phone_photo(folder / f"{name}.jpg")))
+        elif kind.startswith("select"):
+            if name in CITIZEN_VALUES:
+                control.select_option(CITIZEN_VALUES[name])
+            else:
+                control.select_option(index=1)
+        else:
+            control.fill(CITIZEN_VALUES.get(name, "Lainnya"))
+    page.get_by_role("button", name="Kirim permohonan").click()
+    page.wait_for_url(re.compile(r"/permohonan/[0-9a-f-]{36}/$"))
+    return page.url

@@ -132,3 +132,24 @@ def test_it_puts_what_the_citizen_entered_into_the_domisili_letter(letters_env):
     ):
         assert value in text, value
     assert "1985-03-12" not in text
+
+
+def test_it_refreshes_unedited_templates_but_keeps_an_admins_edit(jetis):
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    from sipentol.letters.models import LetterTemplate
+    from sipentol.letters.services import letter_templates_init
+
+    with tenant_context(jetis):
+        letter_templates_init()
+        LetterTemplate.objects.filter(service_slug="sktm").update(html="<p>lama</p>")
+        edited = LetterTemplate.objects.get(service_slug="domisili")
+        edited.html = "<p>suntingan admin</p>"
+        edited.updated_by = get_user_model().objects.create_user("admin-templat")
+        edited.save()
+
+        letter_templates_init()
+
+        assert LetterTemplate.objects.get(service_slug="sktm").html != "<p>lama</p>"
+        assert LetterTemplate.objects.get(service_slug="domisili").html == "<p>suntingan admin</p>"

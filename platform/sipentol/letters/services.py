@@ -325,21 +325,23 @@ def letter_mark_replaced(*, letter: Letter, replacement: Letter, actor) -> Lette
 
 # ---------------------------------------------------------------------------- templates
 def letter_templates_init() -> int:
-    """Create this kecamatan's missing letter templates from templates_default/ (idempotent)."""
+    """Create this kecamatan's missing letter templates from templates_default/, and refresh the
+    ones no admin has edited (updated_by empty) when the defaults change. Idempotent; returns
+    how many were created or refreshed."""
     css = (TEMPLATES_DIR / "letter.css").read_text()
-    created = 0
+    changed = 0
     for slug, (title, classification) in DEFAULT_LETTERS.items():
-        _obj, was_created = LetterTemplate.objects.get_or_create(
+        html = (TEMPLATES_DIR / f"{slug}.html").read_text()
+        template, was_created = LetterTemplate.objects.get_or_create(
             service_slug=slug,
-            defaults={
-                "title": title,
-                "classification": classification,
-                "html": (TEMPLATES_DIR / f"{slug}.html").read_text(),
-                "css": css,
-            },
+            defaults={"title": title, "classification": classification, "html": html, "css": css},
         )
-        created += was_created
-    return created
+        if not was_created and template.updated_by_id is None and (template.html, template.css) != (html, css):
+            template.html, template.css = html, css
+            template.save(update_fields=["html", "css", "updated_at"])
+            was_created = True
+        changed += was_created
+    return changed
 
 
 def letter_template_update(
@@ -390,6 +392,10 @@ def signing_delegation_create(
     if getattr(getattr(delegate, "staff", None), "role", None) == "camat":
         raise ValidationError(_("Camat tidak perlu pelimpahan; pilih pejabat lain."))
     return SigningDelegation.objects.create(
-        delegate=delegate, capacity=capacity, starts_on=starts_on, ends_on=ends_on, note=note.strip()[:200],
+        delegate=delegate,
+        capacity=capacity,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip()[:200],
         created_by=actor,
     )

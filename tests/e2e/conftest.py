@@ -232,8 +232,9 @@ class StaffLogin:
             connections.close_all()
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         if device.last_t is not None and totp.t() <= device.last_t:
-            time.sleep(device.step - (time.time() - device.t0) % device.step + 0.2)
-            totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+            # the code of the next 30 s step (django-otp accepts one step of clock skew), as a
+            # person would wait for their app to show a new code
+            totp = TOTP(device.bin_key, device.step, device.t0 - device.step, device.digits, device.drift)
         return f"{totp.token():0{device.digits}d}"
 
 
@@ -242,7 +243,8 @@ def make_staff(django_db_setup, django_db_blocker):
     """Committed staff users of a kecamatan (the app server is another process)."""
     from django.contrib.auth import get_user_model
 
-    from sipentol.accounts.models import StaffProfile
+    from sipentol.accounts.models import Role, StaffProfile
+    from sipentol.letters import pki
     from tenants.models import Kecamatan
 
     def make(slug: str, username: str, role: str, first_name: str = "", last_name: str = "") -> StaffLogin:
@@ -253,6 +255,8 @@ def make_staff(django_db_setup, django_db_blocker):
                     username, password=PASSWORD, first_name=first_name or username.title(), last_name=last_name
                 )
                 StaffProfile.objects.create(user=user, role=role)
+                if role in (Role.CAMAT, Role.SEKCAM):  # a signing certificate from the development CA
+                    pki.dev_signer_issue(ca=pki.dev_ca_ensure(kecamatan.name), user=user)
             connection.set_schema_to_public()
             connections.close_all()  # opened inside Playwright's loop context: close it here
         return StaffLogin(kecamatan=kecamatan, username=username, role=role, blocker=django_db_blocker)

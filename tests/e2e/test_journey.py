@@ -1,5 +1,7 @@
 """The whole journey in a real browser: a citizen on a phone applies for Surat Keterangan Domisili,
-a verifier asks for one document again, the citizen redoes it from the link, the verifier verifies.
+a verifier asks for one document again, the citizen redoes it from the link, the verifier verifies
+and drafts the letter, the Camat signs it on a phone with a second factor, the citizen downloads
+the signed PDF, and the QR code read out of the PDF opens the verification page: valid.
 
 One test, steps in order, a screenshot after each (test-artifacts/screenshots/journey/, and
 docs/screenshots/ with UPDATE_SCREENSHOTS=1).
@@ -8,13 +10,14 @@ docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from sipentol.accounts.models import Role
 
-from .conftest import Screens, english_words, new_context, phone_photo, staff_sign_in
+from .conftest import Screens, axe_serious, english_words, new_context, phone_photo, staff_sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -105,9 +108,10 @@ def fill_form_with_keyboard(page, photos: dict[str, object]) -> None:
     assert active_id(page) == "BUTTON"  # "Kirim permohonan", reached with Tab
 
 
-def test_it_runs_the_citizen_and_verifier_journey(browser, app_server, make_staff, tmp_path):
+def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(browser, app_server, make_staff, tmp_path):
     screens = Screens("journey")
     verifier = make_staff("jetis", "rina.verifikator", Role.VERIFIER, "Rina", "Wulandari")
+    camat = make_staff("jetis", "camat.jetis", Role.CAMAT, "Budi", "Santoso")
     photos = {code: phone_photo(tmp_path / f"IMG_2026112{i}_0915.jpg", seed=i) for i, code in enumerate(
         ["ktp", "kk", "pengantar-desa"]
     )}  # fmt: skip
@@ -206,5 +210,54 @@ def test_it_runs_the_citizen_and_verifier_journey(browser, app_server, make_staf
     assert_indonesian(citizen)
     screens.take(citizen, "citizen-verified")
 
-    staff_ctx.close()
-    citizen_ctx.close()
+    # 8. the verifier drafts the letter and sends it to the Camat
+    staff.get_by_role("button", name="Buat draf surat").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Surat sedang disiapkan")
+    staff.get_by_role("button", name="Kirim ke Camat untuk ditandatangani").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Menunggu tanda tangan Camat")
+    screens.take(staff, "verifier-sent-to-camat")
+
+    # 9. the Camat, on a phone, signs in with TOTP and signs with a fresh code (second factor)
+    camat_ctx = new_context(browser, phone=True)
+    phone = camat_ctx.new_page()
+    staff_sign_in(phone, app_server, camat, screens)
+    phone.get_by_role("link", name="Tanda tangan").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Surat menunggu tanda tangan")
+    letter = phone.locator(".sign-list li", has_text="Siti Aminah")
+    expect(letter).to_have_count(1)
+    letter.get_by_role("checkbox").check()
+    phone.get_by_label("Kode verifikasi dari aplikasi autentikator (6 angka)").fill(camat.totp())
+    screens.take(phone, "camat-signing")
+    phone.get_by_role("button", name="Tanda tangani surat yang dipilih").click()
+    expect(phone.locator(".messages")).to_contain_text("1 surat ditandatangani")
+    screens.take(phone, "camat-signed")
+
+    # 10. the citizen downloads the signed PDF from the same link
+    citizen.goto(receipt_url)
+    expect(citizen.locator(".badge").first).to_have_text("Selesai, surat dapat diunduh")
+    assert_indonesian(citizen)
+    screens.take(citizen, "citizen-issued")
+    with citizen.expect_download() as download:
+        citizen.get_by_role("link", name="Unduh surat (PDF bertanda tangan elektronik)").click()
+    pdf = tmp_path / download.value.suggested_filename
+    download.value.save_as(pdf)
+    assert pdf.name == f"surat-{tracking_code}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and b"ETSI.CAdES.detached" in pdf.read_bytes()
+
+    # 11. the QR code printed on the letter opens the verification page: the letter is valid
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", pdf, tmp_path / "page"], check=True)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", *tmp_path.glob("page*.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert len(decoded) == 1 and re.fullmatch(r"https?://jetis\.localhost(:\d+)?/verifikasi/[0-9a-f-]{36}/", decoded[0])
+    verify_url = re.sub(r"^https?://jetis\.localhost(:\d+)?", app_server.origin("jetis"), decoded[0])
+    citizen.goto(verify_url)
+    expect(citizen.locator("[data-status=valid]")).to_contain_text("SAH")
+    expect(citizen.locator("body")).to_contain_text("3516********0002")  # the NIK, masked
+    expect(citizen.locator("body")).not_to_contain_text("3516165203850002")
+    assert_indonesian(citizen)
+    assert axe_serious(citizen) == []
+    screens.take(citizen, "citizen-verification-page")

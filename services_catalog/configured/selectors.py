@@ -31,3 +31,18 @@ def service_get(*, slug: str, enabled_only: bool = True) -> KecamatanService:
     if enabled_only:
         qs = qs.filter(enabled=True)
     return qs.get(slug=slug)
+
+
+def service_list_for_admin() -> QuerySet[KecamatanService]:
+    """Every service of this kecamatan (enabled or not) with how many applications it received."""
+    from django.db.models import Count
+
+    submitted = ~Q(applications__status="draft")  # a draft nobody sent is not an application yet
+    return KecamatanService.objects.annotate(application_count=Count("applications", filter=submitted)).order_by(
+        "order", "name"
+    )
+
+
+def service_history(*, service: KecamatanService):
+    """Changes to one service, newest first."""
+    return service.change_events.order_by("-at", "-pk")

@@ -152,6 +152,8 @@ def kecamatan_service_update(*, service: KecamatanService, actor: str, changes: 
     _validate_service_changes(changes)
     with transaction.atomic():
         service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        if "form_fields" in changes:
+            _check_standard_fields_kept(service.form_fields, changes["form_fields"])
         diff = {}
         for name, value in changes.items():
             old = getattr(service, name)
@@ -246,3 +248,150 @@ def service_requirement_remove(*, requirement: ServiceRequirement, actor: str) -
             changes={"code": requirement.code, "name": requirement.name},
         )
         requirement.delete()
+
+
+# ------------------------------------------------------------------ form fields, one at a time
+# Applications and letters read these by name (applicant columns, letter identity block), so a
+# kecamatan may relabel them but not remove them, change their type or make them optional.
+STANDARD_FORM_FIELDS = {"nama": "text", "nik": "nik", "telepon": "phone", "desa": "desa"}
+# Names the application form itself uses (hidden key, one file input per requirement `doc_<code>`).
+_RESERVED_FIELD_NAMES = frozenset({"idempotency_key", "consent"})
+
+
+class StandardFieldError(ValidationError):
+    """A change that would drop or weaken a standard applicant field."""
+
+
+def _check_standard_fields_kept(old_fields: list[dict], new_fields: list[dict]) -> None:
+    new_by_name = {f.get("name"): f for f in new_fields if isinstance(f, dict)}
+    for old in old_fields:
+        name = old.get("name")
+        if name not in STANDARD_FORM_FIELDS:
+            continue
+        label = old.get("label", name)
+        new = new_by_name.get(name)
+        if new is None:
+            raise StandardFieldError(
+                _(
+                    "Isian “%(label)s” tidak dapat dihapus karena permohonan dan surat memakainya. "
+                    "Anda dapat mengubah label atau keterangannya."
+                )
+                % {"label": label}
+            )
+        if new.get("type") != old.get("type"):
+            raise StandardFieldError(
+                _("Jenis isian “%(label)s” tidak dapat diubah karena permohonan dan surat memakainya.")
+                % {"label": label}
+            )
+        if not new.get("required", True):
+            raise StandardFieldError(
+                _("Isian “%(label)s” harus tetap wajib diisi karena permohonan dan surat memakainya.")
+                % {"label": label}
+            )
+
+
+def _field_name_from_label(label: str, taken: set[str]) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(label).replace("-", "_")[:40].strip("_") or "isian"
+    if base[0].isdigit() or base.startswith("doc_") or base in _RESERVED_FIELD_NAMES:
+        base = f"isian_{base}"[:40]
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _field_spec(*, name: str, label: str, type: str, required: bool, help: str, choices: list[str]) -> dict:
+    return {
+        "name": name,
+        "label": label.strip(),
+        "type": type,
+        "required": bool(required),
+        "help": help.strip(),
+        "choices": [c.strip() for c in choices if c.strip()] if type == "choice" else [],
+    }
+
+
+def _form_fields_save(
+    *, service: KecamatanService, fields: list[dict], actor: str, action: str, changes: dict
+) -> KecamatanService:
+    """Validate and store a new field list on a locked service, with its event row."""
+    _validate_form_fields(fields)
+    _check_standard_fields_kept(service.form_fields, fields)
+    service.form_fields = fields
+    service.customized_fields = sorted(set(service.customized_fields) | {"form_fields"})
+    service.save(update_fields=["form_fields", "customized_fields", "updated_at"])
+    ServiceChangeEvent.objects.create(service=service, actor=actor, action=action, changes=changes)
+    return service
+
+
+def service_form_field_add(
+    *,
+    service: KecamatanService,
+    actor: str,
+    label: str,
+    type: str,
+    required: bool = True,
+    help: str = "",
+    choices: list[str] | None = None,
+) -> dict:
+    """Append a field to this kecamatan's form for the service; its name is made from the label."""
+    if not label.strip():
+        raise ValidationError(_("Label isian tidak boleh kosong. Tulis pertanyaan yang dilihat pemohon."))
+    with transaction.atomic():
+        service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        fields = [dict(f) for f in service.form_fields]
+        name = _field_name_from_label(label, {f["name"] for f in fields})
+        spec = _field_spec(name=name, label=label, type=type, required=required, help=help, choices=choices or [])
+        _form_fields_save(service=service, fields=[*fields, spec], actor=actor, action="field_add", changes=spec)
+    return spec
+
+
+def service_form_field_update(*, service: KecamatanService, actor: str, name: str, changes: dict[str, Any]) -> dict:
+    """Change one field (label, type, required, help, choices); its name stays, letters use it."""
+    unknown = set(changes) - {"label", "type", "required", "help", "choices"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "label" in changes and not str(changes["label"]).strip():
+        raise ValidationError(_("Label isian tidak boleh kosong. Tulis pertanyaan yang dilihat pemohon."))
+    with transaction.atomic():
+        service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        fields = [dict(f) for f in service.form_fields]
+        index = next((i for i, f in enumerate(fields) if f["name"] == name), None)
+        if index is None:
+            raise ValidationError(_("Isian “%(name)s” tidak ada (mungkin sudah dihapus).") % {"name": name})
+        old = fields[index]
+        merged = {
+            "label": old.get("label", name),
+            "type": old.get("type", "text"),
+            "required": old.get("required", True),
+            "help": old.get("help", ""),
+            "choices": old.get("choices", []),
+        } | changes
+        new = {**old, **_field_spec(name=name, **merged)}
+        diff = {k: {"from": old.get(k), "to": v} for k, v in new.items() if old.get(k) != v}
+        if not diff:
+            return old
+        fields[index] = new
+        _form_fields_save(
+            service=service, fields=fields, actor=actor, action="field_update", changes={"name": name, **diff}
+        )
+    return new
+
+
+def service_form_field_remove(*, service: KecamatanService, actor: str, name: str) -> None:
+    """Drop a field from the form; the standard applicant fields are refused (StandardFieldError)."""
+    with transaction.atomic():
+        service = KecamatanService.objects.select_for_update().get(pk=service.pk)
+        fields = [dict(f) for f in service.form_fields]
+        removed = next((f for f in fields if f["name"] == name), None)
+        if removed is None:
+            return  # already gone: a repeated click changes nothing
+        _form_fields_save(
+            service=service,
+            fields=[f for f in fields if f["name"] != name],
+            actor=actor,
+            action="field_remove",
+            changes={"name": name, "label": removed.get("label", name)},
+        )

@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
+from services_catalog.configured import staff_views as svc
 from sipentol.accounts import urls as account_urls
+from sipentol.feedback import staff_views as feedback
 from sipentol.letters import staff_views as letters
 
 from . import staff_views as v
@@ -31,6 +33,19 @@ urlpatterns = [
     path("pelimpahan/", letters.delegations, name="delegations"),
     path("ajukan/", v.assisted_services, name="assisted-services"),
     path("ajukan/<slug:slug>/", v.assisted_apply, name="assisted-apply"),
+    path("skm/", feedback.skm_summary, name="skm-summary"),
+    path("pengaduan/", feedback.complaint_list, name="complaint-list"),
+    path("pengaduan/<int:pk>/tanggapi/", feedback.complaint_respond, name="complaint-respond"),
+    path("layanan/", svc.service_index, name="service-list"),
+    path("layanan/<slug:slug>/", svc.service_detail, name="service-detail"),
+    path("layanan/<slug:slug>/aktif/", svc.service_set_enabled, name="service-enabled"),
+    path("layanan/<slug:slug>/riwayat/", svc.service_history, name="service-history"),
+    path("layanan/<slug:slug>/persyaratan/tambah/", svc.requirement_add, name="service-requirement-add"),
+    path("layanan/<slug:slug>/persyaratan/<int:pk>/", svc.requirement_edit, name="service-requirement"),
+    path("layanan/<slug:slug>/persyaratan/<int:pk>/hapus/", svc.requirement_remove, name="service-requirement-remove"),
+    path("layanan/<slug:slug>/isian/tambah/", svc.field_add, name="service-field-add"),
+    path("layanan/<slug:slug>/isian/<slug:name>/", svc.field_edit, name="service-field"),
+    path("layanan/<slug:slug>/isian/<slug:name>/hapus/", svc.field_remove, name="service-field-remove"),
 ]
 
 kiosk_patterns = (

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sipentol.letters.urls")),
     path("", include("sipentol.applications.urls")),
+    path("", include("sipentol.feedback.urls")),
     path("kantor/", include("sipentol.applications.staff_urls", namespace="staff")),
     path("kiosk/", include(staff_kiosk_patterns, namespace="kiosk")),
     path("api/v1/", include("sipentol.applications.api", namespace="api")),

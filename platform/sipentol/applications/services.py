@@ -633,3 +633,26 @@ def application_record_pickup(*, application: Application, actor) -> Event:
     return _event(
         application, Event.Kind.NOTE, actor=actor, reason=_("Surat diambil di kantor kecamatan."), data={"pickup": True}
     )
+
+# ------------------------------------------------------------------ feedback (SKM, complaints)
+def application_mark_rated(*, application: Application) -> Application:
+    """The citizen answered the SKM survey: issued -> rated. Idempotent (rated stays rated)."""
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status == Status.RATED:
+            return application
+        _transition(application, Status.RATED, actor_label=CITIZEN)
+    return application
+
+
+def application_record_complaint(*, application: Application, reference: str, category: str, text: str) -> Event:
+    """A complaint naming this application's tracking code: an internal line on the staff timeline."""
+    return _event(
+        application,
+        Event.Kind.NOTE,
+        actor_label=_("pengaduan warga"),
+        reason=_("Pengaduan %(reference)s (%(category)s): %(text)s")
+        % {"reference": reference, "category": category, "text": text[:1000]},
+        data={"complaint": reference},
+        internal=True,
+    )

@@ -56,6 +56,7 @@ TENANT_APPS = [
     "sipentol.applications",
     "sipentol.letters",
     "sipentol.notifications",
+    "sipentol.feedback",
     "django_otp",  # staff second factor (TOTP), per kecamatan schema
     "django_otp.plugins.otp_totp",
 ]

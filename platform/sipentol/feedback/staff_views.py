@@ -1,0 +1,107 @@
+"""Back office: the SKM index (Camat, Sekcam, admin) and complaint handling. Thin: writes are services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from services_catalog.configured.models import KecamatanService
+from sipentol.accounts.decorators import staff_required
+from sipentol.accounts.models import Role
+
+from . import selectors, services
+from .forms import ComplaintResponseForm
+from .models import Complaint
+
+LEADERS = (Role.CAMAT, Role.SEKCAM, Role.ADMIN)
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@staff_required(roles=LEADERS)
+@require_GET
+def skm_summary(request):
+    today = timezone.localdate()
+    since_day = _day(request.GET.get("dari", "")) or today - timedelta(days=364)
+    until_day = _day(request.GET.get("sampai", "")) or today
+    if until_day < since_day:
+        since_day, until_day = until_day, since_day
+    services_qs = KecamatanService.objects.order_by("name")
+    service = (
+        services_qs.filter(pk=request.GET.get("layanan")).first() if request.GET.get("layanan", "").isdigit() else None
+    )
+    window = {"since": _start_of(since_day), "until": _start_of(until_day + timedelta(days=1)), "service": service}
+    return render(
+        request,
+        "feedback/staff/skm.html",
+        {
+            "summary": selectors.skm_summary(**window),
+            "suggestions": selectors.skm_latest_suggestions(**window),
+            "since_day": since_day,
+            "until_day": until_day,
+            "services": services_qs,
+            "service": service,
+        },
+    )
+
+
+@staff_required(roles=LEADERS)
+@require_GET
+def complaint_list(request):
+    status = request.GET.get("status", "")
+    if status not in Complaint.Status.values:
+        status = ""
+    page = Paginator(selectors.complaint_list(status=status), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/staff/complaints.html",
+        {"page": page, "status": status, "statuses": Complaint.Status.choices, "form": ComplaintResponseForm()},
+    )
+
+
+@staff_required(roles=LEADERS)
+@require_POST
+def complaint_respond(request, pk: int):
+    try:
+        complaint = selectors.complaint_get(pk)
+    except Complaint.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ComplaintResponseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("staff:complaint-list")
+    try:
+        services.complaint_respond(complaint=complaint, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        if complaint.has_contact:
+            messages.success(
+                request, _("Tanggapan tersimpan dan dikirim ke pengadu (%(ref)s).") % {"ref": complaint.reference}
+            )
+        else:
+            messages.success(
+                request,
+                _("Tanggapan tersimpan (%(ref)s). Pengadu tidak meninggalkan kontak.") % {"ref": complaint.reference},
+            )
+    return redirect("staff:complaint-list")

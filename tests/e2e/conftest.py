@@ -201,7 +201,7 @@ class Screens:
     def take(self, page, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, scale="css")  # 1 px per CSS px: small files
         self.files.append(path)
         if os.environ.get("UPDATE_SCREENSHOTS") == "1":
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -285,10 +285,18 @@ def staff_sign_in(page, server: AppServer, staff: StaffLogin, screens: Screens |
 
 def phone_photo(path: Path, *, seed: int = 0, size=(1600, 1200)) -> Path:
     """A JPEG as a phone camera writes it: maker, model, date and a GPS position in EXIF."""
-    image = Image.new("RGB", size, (200 - seed * 20, 210, 225))
-    for x in range(0, size[0], 24):
-        for y in range(0, size[1], 24):
-            image.putpixel((x, y), ((x + seed * 7) % 255, y % 255, 120))
+    from PIL import ImageDraw
+
+    # a card on a table, as phones photograph a KTP: flat areas keep screenshots of it small
+    image = Image.new("RGB", size, (120 + seed * 10, 100, 80))
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    draw.rounded_rectangle((w // 8, h // 6, w * 7 // 8, h * 5 // 6), radius=30, fill=(170, 205, 235))
+    draw.rectangle((w // 8 + 40, h // 6 + 40, w * 7 // 8 - 40, h // 6 + 110), fill=(40, 90, 160))
+    for row in range(6):
+        y = h // 6 + 170 + row * 80
+        draw.rectangle((w // 8 + 60, y, w // 2 + (row * 37 + seed * 53) % 300, y + 30), fill=(60, 60, 70))
+    draw.rectangle((w * 5 // 8, h // 6 + 170, w * 7 // 8 - 60, h // 6 + 600), fill=(200, 80, 70))  # photo
     exif = Image.Exif()
     exif[0x010F] = "samsung"  # Make
     exif[0x0110] = "SM-A155F"  # Model

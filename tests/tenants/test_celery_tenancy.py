@@ -34,7 +34,7 @@ def committed_staff(django_db_blocker, django_db_setup):
         connection.set_schema_to_public()
 
 
-def test_it_runs_each_task_in_the_queuing_kecamatans_schema(celery_worker_process, committed_staff):
+def test_it_runs_each_task_in_the_queuing_kecamatans_schema(celery_worker_process, committed_staff, db):
     jetis, mojosari = committed_staff
 
     with tenant_context(jetis):

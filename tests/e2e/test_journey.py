@@ -186,6 +186,7 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(browser, app
     citizen.wait_for_url(re.compile(r"/lengkapi/$"))
     assert_indonesian(citizen)
     citizen.get_by_label("KTP-el pemohon").set_input_files(str(phone_photo(tmp_path / "IMG_ktp_ulang.jpg", seed=5)))
+    assert axe_serious(citizen) == []
     screens.take(citizen, "citizen-completion-form")
     citizen.get_by_role("button", name="Kirim perbaikan").click()
     citizen.wait_for_url(receipt_url)
@@ -227,6 +228,7 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(browser, app
     expect(letter).to_have_count(1)
     letter.get_by_role("checkbox").check()
     phone.get_by_label("Kode verifikasi dari aplikasi autentikator (6 angka)").fill(camat.totp())
+    assert axe_serious(phone) == []
     screens.take(phone, "camat-signing")
     phone.get_by_role("button", name="Tanda tangani surat yang dipilih").click()
     expect(phone.locator(".messages")).to_contain_text("1 surat ditandatangani")

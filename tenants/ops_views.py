@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing_and_quota.selectors import WARNING_PERCENT, usage_by_kecamatan
 from sipentol.health import run_checks
 
 from .models import Kecamatan, OpsEvent
@@ -21,7 +22,9 @@ ops_required = staff_member_required(login_url="ops:login")
 @ops_required
 def console(request):
     ok, checks = run_checks()
-    rows = [{"k": k, "host": kecamatan_host(k)} for k in kecamatan_list()]
+    kecamatan = list(kecamatan_list())
+    usage = usage_by_kecamatan(kecamatan)  # this month, from the regency facts
+    rows = [{"k": k, "host": kecamatan_host(k), "usage": usage[k.pk]} for k in kecamatan]
     return render(
         request,
         "tenants/ops_console.html",
@@ -32,6 +35,7 @@ def console(request):
             "heartbeat": caches["routing"].get("worker-heartbeat"),
             "events": OpsEvent.objects.select_related("kecamatan")[:20],
             "statuses": Kecamatan.Status.choices,
+            "warning_percent": WARNING_PERCENT,
         },
     )
 

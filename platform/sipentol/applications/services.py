@@ -21,6 +21,7 @@ from sipentol.lib import storage
 from sipentol.lib.uploads import StoredUpload
 from sipentol.lib.workdays import add_working_days, working_days_between
 from sipentol.notifications.services import outbox_emit
+from sipentol.regency.services import regency_fact_record
 
 from .models import AccessCode, Application, Document, Event, Status, hash_secret
 
@@ -119,6 +120,7 @@ def _transition(
         reason=reason,
         data=data,
     )
+    regency_fact_record(application)  # same transaction: the regency fact commits with the status
     return application
 
 

@@ -1,8 +1,56 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import reverse
 
 from tenants.selectors import kecamatan_directory
+
+from . import selectors
+from .models import REGENCY_GROUP
 
 
 def home(request):
     """The regency site: every kecamatan's service office, active ones linked."""
     return render(request, "regency/home.html", {"directory": kecamatan_directory()})
+
+
+def can_read_dashboard(user) -> bool:
+    """Regency leadership (the read-only `regency` group) and Diskominfo staff, public schema only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.groups.filter(name=REGENCY_GROUP).exists()
+
+
+def dashboard_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("regency-dashboard-login"))
+        if not can_read_dashboard(request.user):
+            return render(request, "regency/dashboard_forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@dashboard_required
+def dashboard(request):
+    """Leadership's comparison of kecamatan for one month; reads only the public fact table."""
+    period = selectors.Period.parse(request.GET.get("bulan"))
+    by_kecamatan = selectors.dashboard_by_kecamatan(period)
+    by_service = selectors.dashboard_by_service(period)
+    return render(
+        request,
+        "regency/dashboard.html",
+        {
+            "period": period,
+            "periods": period.choices(),
+            "by_kecamatan": by_kecamatan,
+            "by_service": by_service,
+            "totals": selectors.totals(by_kecamatan),
+            "max_month": max([row["month_count"] for row in by_kecamatan] + [1]),
+        },
+    )

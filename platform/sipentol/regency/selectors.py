@@ -1,0 +1,158 @@
+"""Reads for the regency dashboard: only the public ApplicationFact table, never a kecamatan schema.
+
+Each figure is one grouped query over the facts (per kecamatan, per service), so the page costs
+the same number of queries for 18 kecamatan as for 5,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Aggregate, Count, FloatField, Q
+from django.utils import timezone
+
+from .models import ApplicationFact
+
+# Open statuses in which the SLA clock runs (needs_completion pauses it and moves the due date).
+SLA_RUNNING = ["submitted", "in_review", "resubmitted", "verified", "letter_drafted", "awaiting_signature"]
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median, with FILTER support from Aggregate."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month in the platform's time zone, and the 12 months ending with it."""
+
+    month: dt.date  # first day
+
+    @classmethod
+    def parse(cls, value: str | None, *, today: dt.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        try:
+            year, month = (int(part) for part in (value or "").split("-"))
+            first = dt.date(year, month, 1)
+        except (TypeError, ValueError):
+            first = today.replace(day=1)
+        return cls(min(first, today.replace(day=1)))  # no future months
+
+    @staticmethod
+    def _shift(first: dt.date, months: int) -> dt.date:
+        index = first.year * 12 + first.month - 1 + months
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def _start_of(self, day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    @property
+    def start(self) -> dt.datetime:
+        return self._start_of(self.month)
+
+    @property
+    def end(self) -> dt.datetime:
+        return self._start_of(self._shift(self.month, 1))
+
+    @property
+    def year_start(self) -> dt.datetime:
+        return self._start_of(self._shift(self.month, -11))
+
+    @property
+    def key(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def previous(self) -> Period:
+        return Period(self._shift(self.month, -1))
+
+    @property
+    def next(self) -> Period | None:
+        following = self._shift(self.month, 1)
+        return Period(following) if following <= timezone.localdate() else None
+
+    def choices(self, count: int = 24) -> list[Period]:
+        current = timezone.localdate().replace(day=1)
+        return [Period(self._shift(current, -i)) for i in range(count)]
+
+
+def _figures(period: Period, *, today: dt.date) -> dict:
+    in_month = Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
+    in_year = Q(submitted_at__gte=period.year_start, submitted_at__lt=period.end)
+    closed_in_month = Q(closed_at__gte=period.start, closed_at__lt=period.end)
+    issued_in_month = Q(issued_at__gte=period.start, issued_at__lt=period.end)
+    return {
+        "month_count": Count("pk", filter=in_month),
+        "year_count": Count("pk", filter=in_year),
+        "backlog": Count("pk", filter=Q(closed_at=None)),
+        "overdue": Count("pk", filter=Q(closed_at=None, status__in=SLA_RUNNING, due_date__lt=today)),
+        "decided": Count("pk", filter=closed_in_month & Q(on_time__isnull=False)),
+        "on_time": Count("pk", filter=closed_in_month & Q(on_time=True)),
+        "issued": Count("pk", filter=issued_in_month),
+        "median_days": Median("working_days_taken", filter=issued_in_month),
+    }
+
+
+def _finish(row: dict) -> dict:
+    row["compliance"] = round(100 * row["on_time"] / row["decided"]) if row["decided"] else None
+    return row
+
+
+def dashboard_by_kecamatan(period: Period, *, today: dt.date | None = None) -> list[dict]:
+    """One row per kecamatan that is active or has facts, with the period's figures (2 queries)."""
+    from tenants.models import Kecamatan
+
+    today = today or timezone.localdate()
+    figures = {
+        row["kecamatan_id"]: row
+        for row in ApplicationFact.objects.values("kecamatan_id").annotate(**_figures(period, today=today)).order_by()
+    }
+    empty = dict.fromkeys(_figures(period, today=today), 0) | {"median_days": None}
+    rows = []
+    for kecamatan in Kecamatan.objects.filter(Q(status=Kecamatan.Status.ACTIVE) | Q(pk__in=list(figures))).order_by(
+        "name"
+    ):
+        rows.append(_finish({**empty, **figures.get(kecamatan.pk, {}), "kecamatan": kecamatan}))
+    return rows
+
+
+def dashboard_by_service(period: Period, *, today: dt.date | None = None) -> list[dict]:
+    """One row per catalog service across the regency, busiest first (1 query)."""
+    today = today or timezone.localdate()
+    rows = (
+        ApplicationFact.objects.values("service_code")
+        .annotate(**_figures(period, today=today))
+        .filter(Q(year_count__gt=0) | Q(backlog__gt=0))
+        .order_by("-month_count", "service_code")
+    )
+    # The catalog name (service_name of the most recent fact could differ per kecamatan copy).
+    names = dict(
+        ApplicationFact.objects.order_by("service_code", "-updated_at")
+        .distinct("service_code")
+        .values_list("service_code", "service_name")
+    )
+    return [_finish({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows]
+
+
+def totals(rows: list[dict]) -> dict:
+    keys = ("month_count", "year_count", "backlog", "overdue", "decided", "on_time", "issued")
+    total = {key: sum(row[key] for row in rows) for key in keys}
+    return _finish(total)
+
+
+def month_counts_by_kecamatan(period: Period) -> dict[int, dict[str, int]]:
+    """{kecamatan_id: {"submitted": n, "issued": n}} for the month: usage metering (1 query)."""
+    rows = (
+        ApplicationFact.objects.values("kecamatan_id")
+        .annotate(
+            submitted=Count("pk", filter=Q(submitted_at__gte=period.start, submitted_at__lt=period.end)),
+            issued=Count("pk", filter=Q(issued_at__gte=period.start, issued_at__lt=period.end)),
+        )
+        .order_by()
+    )
+    return {row["kecamatan_id"]: {"submitted": row["submitted"], "issued": row["issued"]} for row in rows}

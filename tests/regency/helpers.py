@@ -1,0 +1,70 @@
+"""Applications made like a citizen makes them (HTTP), then moved on by staff services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from sipentol.accounts.models import Role, StaffProfile
+from sipentol.applications import services
+from sipentol.applications.models import Application
+from tests.applications.conftest import apply_payload
+
+
+def domisili_of(kecamatan):
+    from services_catalog.configured.models import KecamatanService
+
+    with tenant_context(kecamatan):
+        return KecamatanService.objects.prefetch_related("requirements").get(catalog_code="domisili")
+
+
+def submit(kecamatan, client, *, action: str = "submit") -> Application:
+    service = domisili_of(kecamatan)
+    key = str(uuid.uuid4())
+    desa = kecamatan.desa_set.order_by("code").first().code
+    response = client.post(f"/layanan/{service.slug}/ajukan/", apply_payload(service, key, action=action, desa=desa))
+    assert response.status_code == 302, response.content[:500]
+    with tenant_context(kecamatan):
+        application = Application.objects.select_related("service").get(idempotency_key=key)
+    connection.set_schema_to_public()  # the request left the connection on the kecamatan's schema
+    return application
+
+
+def staff(kecamatan, username: str, role: str = Role.VERIFIER):
+    with tenant_context(kecamatan):
+        user = get_user_model().objects.create_user(username, first_name=username.title())
+        StaffProfile.objects.create(user=user, role=role)
+    return user
+
+
+def verify(kecamatan, application: Application) -> Application:
+    verifier = staff(kecamatan, f"v-{uuid.uuid4().hex[:6]}")
+    with tenant_context(kecamatan):
+        services.application_start_review(application=application, actor=verifier)
+        for document in application.documents.filter(superseded=False):
+            services.document_set_verdict(document=document, actor=verifier, verdict="accepted")
+        services.application_verify(application=application, actor=verifier)
+        application.refresh_from_db()
+    connection.set_schema_to_public()
+    return application
+
+
+def issue(kecamatan, application: Application) -> Application:
+    """verified -> letter drafted -> awaiting signature -> signed by the Camat (real PAdES) -> issued."""
+    from sipentol.letters import pki
+    from sipentol.letters.services import letter_sign
+
+    application = verify(kecamatan, application)
+    camat = staff(kecamatan, f"camat-{uuid.uuid4().hex[:6]}", Role.CAMAT)
+    with tenant_context(kecamatan):
+        pki.dev_signer_issue(ca=pki.dev_ca_ensure(kecamatan.name), user=camat)
+        services.application_letter_draft(application=application, actor=camat)
+        letter = services.application_letter_submit(application=application, actor=camat)
+        letter = letter_sign(letter=letter, signer_user=camat, second_factor_ok=True)
+        services.application_mark_issued(letter=letter, actor=camat)
+        application.refresh_from_db()
+    connection.set_schema_to_public()
+    return application

@@ -1,0 +1,142 @@
+"""Regency leadership compares kecamatan at BASE_DOMAIN/dashboard/, from the public fact table only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sipentol.regency.models import REGENCY_GROUP, ApplicationFact
+from tests.accounts.staff import PASSWORD, make_staff
+
+from .helpers import submit
+
+
+def leader(username: str = "pimpinan"):
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    return user
+
+
+def row_cells(page: str, name: str) -> list[str]:
+    """The text of each cell of the table row headed `name` (the first table holding it)."""
+    row = re.search(rf"<tr>\s*<th scope=\"row\">{re.escape(name)}</th>(.*?)</tr>", page, re.S).group(1)
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def fact(kecamatan, n: int, *, submitted: dt.datetime, **fields) -> ApplicationFact:
+    defaults = {
+        "service_code": "domisili",
+        "service_name": "Surat Keterangan Domisili",
+        "channel": "online",
+        "status": "submitted",
+        "due_date": timezone.localdate(submitted) + dt.timedelta(days=5),
+        "sla_working_days": 3,
+    }
+    return ApplicationFact.objects.create(
+        kecamatan=kecamatan, application_id=100_000 + n, submitted_at=submitted, **(defaults | fields)
+    )
+
+
+def test_it_sends_an_anonymous_visitor_to_the_login_page(public_client):
+    response = public_client.get("/dashboard/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/dashboard/masuk/?next=/dashboard/")
+    assert "Masuk dasbor pimpinan" in public_client.get(response["Location"]).content.decode()
+
+
+def test_it_refuses_a_kecamatan_staff_account_on_the_regency_host(jetis, public_client):
+    make_staff(jetis, "petugas-jetis")
+
+    response = public_client.post("/dashboard/masuk/", {"username": "petugas-jetis", "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    assert public_client.get("/dashboard/")["Location"].startswith("/dashboard/masuk/")
+
+
+def test_it_tells_a_regency_user_without_the_pimpinan_role_whom_to_ask(public_client):
+    get_user_model().objects.create_user("tamu", password=PASSWORD)
+    assert public_client.post("/dashboard/masuk/", {"username": "tamu", "password": PASSWORD}).status_code == 302
+
+    response = public_client.get("/dashboard/")
+
+    assert response.status_code == 403
+    assert "Minta Diskominfo menambahkan akun Anda ke peran Pimpinan" in response.content.decode()
+
+
+def test_it_lets_a_leader_log_in_and_compare_two_kecamatan(
+    jetis, jetis_client, mojosari, mojosari_client, public_client
+):
+    # given: Jetis got two applications this month (one issued on time, one overdue and open),
+    # Mojosari one issued late this month and one from five months ago
+    now = timezone.now()
+    today = timezone.localdate()
+    fact(jetis, 1, submitted=now, status="issued", closed_at=now, issued_at=now, working_days_taken=2, on_time=True)
+    fact(jetis, 2, submitted=now, status="in_review", due_date=today - dt.timedelta(days=1))
+    fact(mojosari, 3, submitted=now, status="issued", closed_at=now, issued_at=now, working_days_taken=6, on_time=False)
+    fact(mojosari, 4, submitted=now - dt.timedelta(days=150), status="rejected", closed_at=now - dt.timedelta(days=149))
+    leader()
+
+    # when the leader logs in on the regency host
+    login = public_client.post("/dashboard/masuk/", {"username": "pimpinan", "password": PASSWORD})
+    assert login.status_code == 302 and login["Location"] == "/dashboard/"
+    page = public_client.get("/dashboard/").content.decode()
+
+    # then each kecamatan has its row: this month, 12 months, backlog, overdue, SLA, median, issued
+    assert row_cells(page, "Jetis") == ["2", "2", "1", "1", "100% 1 dari 1", "2", "1"]
+    assert row_cells(page, "Mojosari") == ["1", "2", "0", "0", "0% 0 dari 1", "6", "1"]
+    assert row_cells(page, "Surat Keterangan Domisili")[:3] == ["3", "4", "1"]
+    assert 'style="' not in page
+
+
+def test_it_shows_an_earlier_month_chosen_in_the_period_filter(jetis, public_client):
+    now = timezone.now()
+    fact(
+        jetis,
+        1,
+        submitted=now - dt.timedelta(days=40),
+        status="issued",
+        closed_at=now - dt.timedelta(days=39),
+        issued_at=now - dt.timedelta(days=39),
+        working_days_taken=1,
+        on_time=True,
+    )
+    public_client.force_login(leader())
+    month = (timezone.localdate() - dt.timedelta(days=40)).strftime("%Y-%m")
+
+    this_month = public_client.get("/dashboard/").content.decode()
+    chosen = public_client.get(f"/dashboard/?bulan={month}").content.decode()
+
+    assert row_cells(this_month, "Jetis")[0] == "0"
+    assert row_cells(chosen, "Jetis")[0] == "1" and row_cells(chosen, "Jetis")[-1] == "1"
+    assert f'<option value="{month}" selected>' in chosen
+    assert public_client.get("/dashboard/?bulan=bukan-bulan").status_code == 200  # falls back to this month
+
+
+def test_it_counts_a_real_submission_and_never_queries_a_kecamatan_schema(
+    jetis, jetis_client, public_client, django_assert_max_num_queries
+):
+    submit(jetis, jetis_client)
+    public_client.force_login(leader())
+    connection.set_schema_to_public()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = public_client.get("/dashboard/").content.decode()
+
+    assert row_cells(page, "Jetis")[0] == "1"
+    # session + user + group check + 2 per kecamatan (facts, kecamatan list) + 2 per service
+    # session + user + group check, then 2 queries per kecamatan table and 2 per service table
+    assert len(queries) <= 8, [q["sql"] for q in queries]
+    tenant_tables = ("applications_", "letters_", "configured_services_", "notifications_", "accounts_")
+    for query in queries:
+        sql = query["sql"]
+        assert not any(table in sql for table in tenant_tables), sql
+        assert "search_path" not in sql or sql == 'SET search_path = "public"', sql
+    assert connection.schema_name == "public"

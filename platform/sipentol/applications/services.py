@@ -636,6 +636,7 @@ def application_record_pickup(*, application: Application, actor) -> Event:
         application, Event.Kind.NOTE, actor=actor, reason=_("Surat diambil di kantor kecamatan."), data={"pickup": True}
     )
 
+
 # ------------------------------------------------------------------ feedback (SKM, complaints)
 def application_mark_rated(*, application: Application) -> Application:
     """The citizen answered the SKM survey: issued -> rated. Idempotent (rated stays rated)."""

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from sipentol.regency.models import REGENCY_GROUP, ApplicationFact
 from tests.accounts.staff import PASSWORD, make_staff
@@ -90,8 +91,8 @@ def test_it_lets_a_leader_log_in_and_compare_two_kecamatan(
     page = public_client.get("/dashboard/").content.decode()
 
     # then each kecamatan has its row: this month, 12 months, backlog, overdue, SLA, median, issued
-    assert row_cells(page, "Jetis") == ["2", "2", "1", "1", "100% 1 dari 1", "2", "1"]
-    assert row_cells(page, "Mojosari") == ["1", "2", "0", "0", "0% 0 dari 1", "6", "1"]
+    assert row_cells(page, "Jetis") == ["2", "2", "1", "1", "100% 1 dari 1", "2", "1", "–"]
+    assert row_cells(page, "Mojosari") == ["1", "2", "0", "0", "0% 0 dari 1", "6", "1", "–"]
     assert row_cells(page, "Surat Keterangan Domisili")[:3] == ["3", "4", "1"]
     assert 'style="' not in page
 
@@ -115,7 +116,7 @@ def test_it_shows_an_earlier_month_chosen_in_the_period_filter(jetis, public_cli
     chosen = public_client.get(f"/dashboard/?bulan={month}").content.decode()
 
     assert row_cells(this_month, "Jetis")[0] == "0"
-    assert row_cells(chosen, "Jetis")[0] == "1" and row_cells(chosen, "Jetis")[-1] == "1"
+    assert row_cells(chosen, "Jetis")[0] == "1" and row_cells(chosen, "Jetis")[6] == "1"
     assert f'<option value="{month}" selected>' in chosen
     assert public_client.get("/dashboard/?bulan=bukan-bulan").status_code == 200  # falls back to this month
 
@@ -140,3 +141,24 @@ def test_it_counts_a_real_submission_and_never_queries_a_kecamatan_schema(
         assert not any(table in sql for table in tenant_tables), sql
         assert "search_path" not in sql or sql == 'SET search_path = "public"', sql
     assert connection.schema_name == "public"
+
+
+def test_it_shows_the_skm_index_of_rated_applications(jetis, jetis_client, public_client):
+    # given a citizen who got the letter and answered the SKM survey (3 on 8 unsur, 4 on one)
+    from sipentol.feedback.services import skm_submit
+    from sipentol.feedback.skm import UNSUR_FIELDS
+
+    from .helpers import issue
+
+    application = issue(jetis, submit(jetis, jetis_client))
+    answers = dict.fromkeys(UNSUR_FIELDS, 3) | {UNSUR_FIELDS[0]: 4}
+    with tenant_context(jetis):
+        skm_submit(application=application, answers=answers)
+    connection.set_schema_to_public()
+    assert ApplicationFact.objects.get(kecamatan=jetis, application_id=application.pk).skm_total == 28
+
+    public_client.force_login(leader())
+    page = public_client.get("/dashboard/").content.decode()
+
+    # then IKM = 28 x 0.111 x 25 = 77,70 (mutu B), from 1 respondent
+    assert row_cells(page, "Jetis")[-1] == "77,70 1 responden"  # Indonesian decimal comma

@@ -34,6 +34,10 @@ class ApplicationFact(models.Model):
     # Closed by staff (issued or rejected) by the due date; null while open, and for
     # applications the citizen cancelled or let expire (the office decided nothing).
     on_time = models.BooleanField(null=True, blank=True)
+    # SKM (feedback app): the sum of the 9 unsur scores (9-36) of the citizen's survey, and when.
+    # The IKM is linear in it: IKM = avg(skm_total) x 0.111 x 25 (PermenPAN-RB 14/2017).
+    skm_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Aggregate, Count, FloatField, Q
+from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.utils import timezone
 
 from .models import ApplicationFact
 
 # Open statuses in which the SLA clock runs (needs_completion pauses it and moves the due date).
 SLA_RUNNING = ["submitted", "in_review", "resubmitted", "verified", "letter_drafted", "awaiting_signature"]
+
+
+SKM_WEIGHT = Decimal("0.111")  # as sipentol.feedback.skm.WEIGHT
+SKM_CONVERSION = Decimal(25)
 
 
 class Median(Aggregate):
@@ -85,6 +90,7 @@ def _figures(period: Period, *, today: dt.date) -> dict:
     in_month = Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
     in_year = Q(submitted_at__gte=period.year_start, submitted_at__lt=period.end)
     closed_in_month = Q(closed_at__gte=period.start, closed_at__lt=period.end)
+    rated_in_year = Q(rated_at__gte=period.year_start, rated_at__lt=period.end, skm_total__isnull=False)
     issued_in_month = Q(issued_at__gte=period.start, issued_at__lt=period.end)
     return {
         "month_count": Count("pk", filter=in_month),
@@ -95,11 +101,21 @@ def _figures(period: Period, *, today: dt.date) -> dict:
         "on_time": Count("pk", filter=closed_in_month & Q(on_time=True)),
         "issued": Count("pk", filter=issued_in_month),
         "median_days": Median("working_days_taken", filter=issued_in_month),
+        # SKM over the 12 months ending with the period (a month alone has too few respondents).
+        "skm_respondents": Count("pk", filter=rated_in_year),
+        "skm_avg_total": Avg("skm_total", filter=rated_in_year),
     }
 
 
 def _finish(row: dict) -> dict:
     row["compliance"] = round(100 * row["on_time"] / row["decided"]) if row["decided"] else None
+    average = row.get("skm_avg_total")
+    # IKM = sum of NRR per unsur x 0.111, x 25; equal weights make it linear in the response total.
+    row["skm"] = (
+        (Decimal(str(average)) * SKM_WEIGHT * SKM_CONVERSION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if average is not None
+        else None
+    )
     return row
 
 
@@ -112,7 +128,7 @@ def dashboard_by_kecamatan(period: Period, *, today: dt.date | None = None) -> l
         row["kecamatan_id"]: row
         for row in ApplicationFact.objects.values("kecamatan_id").annotate(**_figures(period, today=today)).order_by()
     }
-    empty = dict.fromkeys(_figures(period, today=today), 0) | {"median_days": None}
+    empty = dict.fromkeys(_figures(period, today=today), 0) | {"median_days": None, "skm_avg_total": None}
     rows = []
     for kecamatan in Kecamatan.objects.filter(Q(status=Kecamatan.Status.ACTIVE) | Q(pk__in=list(figures))).order_by(
         "name"

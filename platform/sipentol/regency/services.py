@@ -38,6 +38,8 @@ _UPDATE_FIELDS = [
     "sla_working_days",
     "working_days_taken",
     "on_time",
+    "skm_total",
+    "rated_at",
     "updated_at",
 ]
 
@@ -51,6 +53,15 @@ def _fact_for(application, *, kecamatan_id: int) -> ApplicationFact:
         taken = working_days_between(timezone.localdate(application.submitted_at), closed_day)
         if application.status in DECIDED_STATUSES and application.due_date is not None:
             on_time = closed_day <= application.due_date
+    skm_total = rated_at = None
+    if application.status == "rated":
+        # The survey row is written just before the issued -> rated transition.
+        response = getattr(application, "survey_response", None)
+        if response is not None:
+            from sipentol.feedback.skm import UNSUR_FIELDS
+
+            skm_total = sum(getattr(response, field) for field in UNSUR_FIELDS)
+            rated_at = response.created_at
     service = application.service
     return ApplicationFact(
         kecamatan_id=kecamatan_id,
@@ -68,6 +79,8 @@ def _fact_for(application, *, kecamatan_id: int) -> ApplicationFact:
         sla_working_days=service.sla_working_days,
         working_days_taken=taken,
         on_time=on_time,
+        skm_total=skm_total,
+        rated_at=rated_at,
         updated_at=timezone.now(),
     )
 

@@ -13,23 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from services_catalog.models import CatalogService
+from services_catalog.services import SERVICE_FIELDS
 
 from .models import FIELD_TYPES, KecamatanService, ServiceChangeEvent, ServiceRequirement
 
-STANDARD_FIELDS = (
-    "name",
-    "aliases",
-    "summary",
-    "sla_working_days",
-    "fee_rupiah",
-    "procedure",
-    "product",
-    "complaint_handling",
-    "legal_basis",
-    "form_fields",
-    "letter_classification",
-    "order",
-)
+# The service-standard fields a kecamatan copies from the catalog (and may customise).
+STANDARD_FIELDS = SERVICE_FIELDS
 EDITABLE_FIELDS = frozenset(STANDARD_FIELDS) | {"enabled"}
 REQUIREMENT_FIELDS = (
     "name",

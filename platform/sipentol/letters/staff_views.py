@@ -42,43 +42,43 @@ def _error_text(exc: Exception) -> str:
 
 
 # ------------------------------------------------------------------ from the application page
-@staff_required(roles=REVIEWERS)
-@require_POST
-def draft(request, pk: int):
+def _application_step(request, pk: int, step, success: str):
+    """Run one application service for a staff POST; show its outcome on the application page."""
     application = app_selectors.application_get_for_staff(request.user, pk)
     try:
-        app_services.application_letter_draft(application=application, actor=request.user)
+        step(application=application, actor=request.user)
     except (app_services.TransitionError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("Draf surat dibuat. Periksa pratinjaunya, lalu kirim ke Camat."))
+        messages.success(request, success)
     return redirect("staff:detail", pk=pk)
+
+
+@staff_required(roles=REVIEWERS)
+@require_POST
+def draft(request, pk: int):
+    return _application_step(
+        request,
+        pk,
+        app_services.application_letter_draft,
+        _("Draf surat dibuat. Periksa pratinjaunya, lalu kirim ke Camat."),
+    )
 
 
 @staff_required(roles=REVIEWERS)
 @require_POST
 def submit(request, pk: int):
-    application = app_selectors.application_get_for_staff(request.user, pk)
-    try:
-        app_services.application_letter_submit(application=application, actor=request.user)
-    except (app_services.TransitionError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Surat masuk antrean tanda tangan Camat."))
-    return redirect("staff:detail", pk=pk)
+    return _application_step(
+        request, pk, app_services.application_letter_submit, _("Surat masuk antrean tanda tangan Camat.")
+    )
 
 
 @staff_required(roles=REVIEWERS)
 @require_POST
 def pickup(request, pk: int):
-    application = app_selectors.application_get_for_staff(request.user, pk)
-    try:
-        app_services.application_record_pickup(application=application, actor=request.user)
-    except app_services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Pengambilan surat di kantor dicatat."))
-    return redirect("staff:detail", pk=pk)
+    return _application_step(
+        request, pk, app_services.application_record_pickup, _("Pengambilan surat di kantor dicatat.")
+    )
 
 
 @staff_required

@@ -2,8 +2,8 @@
 
 Targets (issue #4): letter render p50 <= 10x hello-world, sign p50 <= 0.3x render p50, RSS after
 500 letters <= 1.1x RSS after 10, and the time of a batch of 50 signatures. Signing uses the
-Pkcs12Signer adapter (key cached after the first use) without a TSA, i.e. the local cost; the
-stock pyHanko path (re-load the PKCS#12 for every signature) is measured alongside.
+Pkcs12Signer adapter (key and signature size cached after the first use) without a TSA, i.e. the
+local cost; the stock pyHanko path (re-load the PKCS#12 for every signature) is measured alongside.
 """
 
 from __future__ import annotations

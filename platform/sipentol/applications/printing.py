@@ -21,13 +21,13 @@ MARGIN = 36
 
 
 def _cover_pdf(application: Application, documents) -> bytes:
-    from weasyprint import HTML
+    from sipentol.letters.render import html_to_pdf
 
     html = render_to_string(
         "applications/staff/print_cover.html",
         {"application": application, "documents": documents, "now": timezone.localtime()},
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)  # local assets only, and the process's shared font configuration
 
 
 def _image_page_pdf(data: bytes) -> bytes:

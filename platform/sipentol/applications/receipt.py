@@ -8,17 +8,10 @@ from django.utils import timezone
 from .models import Application
 
 
-def local_only_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint must fetch nothing remote: only inline data: URIs are allowed."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)
-    raise ValueError(f"blocked fetch of {url!r}")
-
-
 def render_receipt_pdf(application: Application, *, kecamatan) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a receipt is rendered
+    # One WeasyPrint path for every PDF: nothing fetched from outside, one font configuration
+    # per thread (a new one per document leaks native memory).
+    from sipentol.letters.render import html_to_pdf
 
     html = render_to_string(
         "applications/receipt_pdf.html",
@@ -29,4 +22,4 @@ def render_receipt_pdf(application: Application, *, kecamatan) -> bytes:
             "documents": application.documents.filter(superseded=False),
         },
     )
-    return HTML(string=html, url_fetcher=local_only_fetcher).write_pdf()
+    return html_to_pdf(html)

@@ -33,6 +33,9 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     log.info("Starting embedded servers where no URL is set (data in %s) ...", data)
     started = embedded.start_missing(data, persist=True)
+    if not os.environ.get("SMTP_HOST") and not os.environ.get("WHATSAPP_TOKEN"):
+        # Messages (incl. one-time codes) go to a local catcher and show in this terminal.
+        started.env.update(embedded.start_outbox_catcher(data / "outbox", started))
     env = {
         **os.environ,
         **started.env,
@@ -79,6 +82,8 @@ def main() -> int:
         log.info("  Jetis site:    http://jetis.localhost:%s/", port)
         log.info("  Ops console:   http://localhost:%s/ops/", port)
         log.info("  Health:        http://localhost:%s/healthz", port)
+        if "SMTP_HOST" in started.env:
+            log.info("  E-mail and WhatsApp messages are printed here and kept in %s", data / "outbox")
         while all(child.poll() is None for child in children):
             time.sleep(1)
         log.error("A process exited unexpectedly; shutting down.")

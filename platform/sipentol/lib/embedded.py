@@ -215,3 +215,32 @@ def start_missing(data_root: Path, *, persist: bool = True) -> Started:
         bucket = os.environ.get("S3_BUCKET", "sipentol")
         started.env.update(start_seaweedfs(data_root / "seaweedfs", started, bucket=bucket))
     return started
+
+
+def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:
+    """`make run`: local SMTP catcher + WhatsApp API stand-in (sipentol.lib.devcatcher)."""
+    smtp_port, http_port = free_port(), free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sipentol.lib.devcatcher",
+            "--smtp-port",
+            str(smtp_port),
+            "--http-port",
+            str(http_port),
+            "--dir",
+            str(data_dir),
+        ],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    started.processes.append(proc)
+    wait_for_port(smtp_port)
+    wait_for_port(http_port)
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "WHATSAPP_API_URL": f"http://127.0.0.1:{http_port}",
+        "WHATSAPP_TOKEN": "dev-token",
+        "WHATSAPP_PHONE_NUMBER_ID": "dev",
+    }

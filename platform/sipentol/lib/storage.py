@@ -20,7 +20,9 @@ from django.db import connection
 from minio import Minio
 from minio.error import S3Error
 
-PART_SIZE = 8 * 1024 * 1024  # streamed uploads of unknown length go up in 8 MB parts
+# Uploads go up in S3's smallest part (5 MiB), one part at a time: a web worker then holds at
+# most one part in memory per upload, whatever the file's size (the SDK's default is 3 parallel).
+PART_SIZE = 5 * 1024 * 1024
 _KEY_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}/[0-9a-f]{32}$")
 
 
@@ -80,7 +82,8 @@ def put(stream: BinaryIO, *, content_type: str, length: int = -1, key: str | Non
         stream,
         length=length,
         content_type=content_type,
-        part_size=PART_SIZE if length < 0 else 0,
+        part_size=PART_SIZE,
+        num_parallel_uploads=1,
     )
     return key
 

@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="[outbox] %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     args.dir.mkdir(parents=True, exist_ok=True)
     controller = Controller(MailHandler(args.dir), hostname="127.0.0.1", port=args.smtp_port)
     controller.start()

@@ -91,3 +91,27 @@ def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reaso
             kecamatan=kecamatan, actor=actor, action="status", from_status=previous, to_status=status, reason=reason
         )
     return kecamatan
+
+
+PROFILE_FIELDS = ("address", "phone", "whatsapp", "email", "office_hours")
+
+
+def kecamatan_update_profile(*, kecamatan: Kecamatan, actor: str, **fields: str) -> Kecamatan:
+    """Office address, phone, WhatsApp, e-mail and hours (portal contact page, suspended page, letterhead).
+
+    Audited as an OpsEvent; the save signal forgets the cached route so every page shows it at once.
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not office profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+        changed = [name for name, value in fields.items() if getattr(kecamatan, name) != (value or "").strip()]
+        if not changed:
+            return kecamatan
+        for name in changed:
+            setattr(kecamatan, name, (fields[name] or "").strip())
+        kecamatan.full_clean(exclude=[f.name for f in Kecamatan._meta.fields if f.name not in changed])
+        kecamatan.save(update_fields=[*changed, "updated_at"])  # signal forgets routes
+        OpsEvent.objects.create(kecamatan=kecamatan, actor=actor, action="profile", reason=", ".join(changed)[:300])
+    return kecamatan

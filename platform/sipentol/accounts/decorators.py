@@ -14,13 +14,19 @@ def staff_role(user) -> str | None:
     return profile.role if profile else None
 
 
+def must_change_password(user) -> bool:
+    """Still on the temporary password an admin gave them."""
+    profile = getattr(user, "staff", None) if user.is_authenticated else None
+    return bool(profile and profile.must_change_password)
+
+
 def is_verified_staff(user) -> bool:
     """Logged in on this kecamatan's host, has a staff profile here, and passed TOTP."""
     return staff_role(user) is not None and bool(getattr(user, "is_verified", lambda: False)())
 
 
 def staff_required(view=None, *, roles: tuple[str, ...] | list[str] | None = None):
-    """Password + TOTP required; with `roles`, only those roles (others get 403)."""
+    """Password (not a temporary one) + TOTP required; with `roles`, only those roles (others get 403)."""
 
     def decorator(func):
         @wraps(func)
@@ -28,6 +34,8 @@ def staff_required(view=None, *, roles: tuple[str, ...] | list[str] | None = Non
             user = request.user
             if staff_role(user) is None:
                 return redirect(f"/kantor/masuk/?{urlencode({'next': request.get_full_path()})}")
+            if must_change_password(user):
+                return redirect(f"/kantor/ganti-kata-sandi/?{urlencode({'next': request.get_full_path()})}")
             if not user.is_verified():
                 return redirect(f"/kantor/masuk/otp/?{urlencode({'next': request.get_full_path()})}")
             if roles and staff_role(user) not in roles:

@@ -22,6 +22,8 @@ class StaffProfile(models.Model):
     position = models.CharField(_("jabatan"), max_length=120, blank=True)
     # An operator desa works for one desa: its Kemendagri code (public schema's tenants.Desa).
     desa_code = models.CharField(_("kode desa"), max_length=13, blank=True)
+    # Set when an admin gives a temporary password; `staff_required` sends them to change it.
+    must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
 
     class Meta:
         verbose_name = _("petugas")
@@ -29,3 +31,38 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+
+
+class StaffEvent(models.Model):
+    """Append-only record of what an admin kecamatan did to a staff account (never holds a secret)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Akun dibuat")
+        UPDATED = "updated", _("Data diubah")
+        DEACTIVATED = "deactivated", _("Akun dinonaktifkan")
+        REACTIVATED = "reactivated", _("Akun diaktifkan kembali")
+        TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
+        PASSWORD_RESET = "password_reset", _("Kata sandi sementara dibuat ulang")
+        PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti oleh pemiliknya")
+        CERTIFICATE_UPLOADED = "certificate", _("Sertifikat tanda tangan diunggah")
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("riwayat akun petugas")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.staff_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("StaffEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("StaffEvent is append-only")

@@ -1,9 +1,21 @@
-"""Writes on staff accounts: TOTP enrollment and confirmation."""
+"""Writes on staff accounts: TOTP enrollment and confirmation; the admin kecamatan's staff management.
+
+Every admin write is one transaction that leaves a `StaffEvent`. Temporary passwords are returned
+to the caller (to show once) and never stored in clear, logged or written to an event.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role, StaffEvent, StaffProfile
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
@@ -30,3 +42,194 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     return True
+
+
+# ------------------------------------------------------------------ staff management (admin kecamatan)
+# No 0/O, 1/l/I: the temporary password is read off a screen and typed by someone else.
+_TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+NIP_RE = re.compile(r"^\d{18}$")
+MAX_P12_BYTES = 200 * 1024
+
+
+def _temporary_password() -> str:
+    groups = ["".join(secrets.choice(_TEMP_ALPHABET) for _i in range(4)) for _j in range(4)]
+    return "-".join(groups)
+
+
+def _clean_nip(nip: str) -> str:
+    nip = re.sub(r"\s+", "", nip or "")
+    if nip and not NIP_RE.match(nip):
+        raise ValidationError(
+            {"nip": _("NIP harus 18 angka tanpa spasi atau tanda baca (contoh 198501012010011001). Periksa lagi.")}
+        )
+    return nip
+
+
+def _clean_desa(*, role: str, desa_code: str, kecamatan) -> str:
+    from tenants.models import Desa
+
+    if role != Role.DESA_OPERATOR:
+        return ""
+    if not desa_code:
+        raise ValidationError({"desa_code": _("Operator desa wajib punya desa. Pilih desa tempat ia bertugas.")})
+    if not Desa.objects.filter(kecamatan=kecamatan, code=desa_code).exists():
+        raise ValidationError({"desa_code": _("Desa itu bukan bagian kecamatan ini. Pilih dari daftar.")})
+    return desa_code
+
+
+def _other_active_admins(*, user) -> int:
+    return (
+        StaffProfile.objects.select_for_update()
+        .filter(role=Role.ADMIN, user__is_active=True)
+        .exclude(user=user)
+        .count()
+    )
+
+
+def staff_create(
+    *,
+    actor,
+    kecamatan,
+    username: str,
+    full_name: str,
+    role: str,
+    position: str = "",
+    nip: str = "",
+    desa_code: str = "",
+    email: str = "",
+):
+    """Make a staff account with a temporary password; returns (user, temporary_password).
+
+    The password is to be shown once to the admin; the user must change it at first login.
+    """
+    User = get_user_model()
+    username = username.strip()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Pilih peran dari daftar.")})
+    nip = _clean_nip(nip)
+    desa_code = _clean_desa(role=role, desa_code=desa_code, kecamatan=kecamatan)
+    password = _temporary_password()
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("Nama pengguna ini sudah dipakai. Pilih nama pengguna lain.")})
+        first, _sep, last = full_name.strip().partition(" ")
+        user = User.objects.create_user(username, email=email.strip(), password=password, first_name=first)
+        user.last_name = last[:150]
+        user.save(update_fields=["last_name"])
+        StaffProfile.objects.create(
+            user=user, role=role, position=position.strip(), nip=nip, desa_code=desa_code, must_change_password=True
+        )
+        StaffEvent.objects.create(
+            actor=actor,
+            staff=user,
+            action=StaffEvent.Action.CREATED,
+            details={"role": role, "position": position.strip(), "nip": nip, "desa_code": desa_code},
+        )
+    return user, password
+
+
+def staff_update(*, actor, kecamatan, user, role: str, position: str = "", nip: str = "", desa_code: str = ""):
+    """Change a staff member's role, jabatan, NIP and desa; the last active admin keeps the admin role."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Pilih peran dari daftar.")})
+    nip = _clean_nip(nip)
+    desa_code = _clean_desa(role=role, desa_code=desa_code, kecamatan=kecamatan)
+    with transaction.atomic():
+        profile = StaffProfile.objects.select_for_update().get(user=user)
+        if profile.role == Role.ADMIN and role != Role.ADMIN and user.is_active and not _other_active_admins(user=user):
+            raise ValidationError(
+                {"role": _("Ini admin kecamatan terakhir. Jadikan petugas lain admin dulu, lalu ubah peran ini.")}
+            )
+        new = {"role": role, "position": position.strip(), "nip": nip, "desa_code": desa_code}
+        changes = {k: [getattr(profile, k), v] for k, v in new.items() if getattr(profile, k) != v}
+        if not changes:
+            return profile
+        for key, value in new.items():
+            setattr(profile, key, value)
+        profile.save(update_fields=list(new))
+        StaffEvent.objects.create(actor=actor, staff=user, action=StaffEvent.Action.UPDATED, details=changes)
+    return profile
+
+
+def staff_set_active(*, actor, user, active: bool):
+    """Deactivate (cannot log in; open sessions end) or reactivate an account."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if user.is_active == active:
+            return user
+        if not active:
+            if user.pk == actor.pk:
+                raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
+            if user.staff.role == Role.ADMIN and not _other_active_admins(user=user):
+                raise ValidationError(
+                    _("Ini admin kecamatan terakhir. Jadikan petugas lain admin dulu, lalu nonaktifkan akun ini.")
+                )
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        action = StaffEvent.Action.REACTIVATED if active else StaffEvent.Action.DEACTIVATED
+        StaffEvent.objects.create(actor=actor, staff=user, action=action)
+    return user
+
+
+def staff_reset_two_factor(*, actor, user) -> int:
+    """Lost phone: remove the user's TOTP devices; their next login enrolls a new authenticator."""
+    with transaction.atomic():
+        deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+        StaffEvent.objects.create(
+            actor=actor, staff=user, action=StaffEvent.Action.TWO_FACTOR_RESET, details={"devices": deleted}
+        )
+    return deleted
+
+
+def staff_reset_password(*, actor, user) -> str:
+    """A new temporary password (returned to show once); open sessions of the user end."""
+    password = _temporary_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        StaffProfile.objects.filter(user=user).update(must_change_password=True)
+        StaffEvent.objects.create(actor=actor, staff=user, action=StaffEvent.Action.PASSWORD_RESET)
+    return password
+
+
+def staff_password_change(*, user, password: str) -> None:
+    """The user replaces a temporary password (validated by the caller with Django's validators)."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        StaffProfile.objects.filter(user=user).update(must_change_password=False)
+        StaffEvent.objects.create(actor=user, staff=user, action=StaffEvent.Action.PASSWORD_CHANGED)
+
+
+def staff_signing_certificate_upload(*, actor, user, p12: bytes, password: str):
+    """Import a Camat/Sekcam's PKCS#12 (stored encrypted, password too); replaces their active credential."""
+    from sipentol.letters import pki
+
+    if user.staff.role not in (Role.CAMAT, Role.SEKCAM):
+        raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat."))
+    if not p12:
+        raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
+    if len(p12) > MAX_P12_BYTES:
+        raise ValidationError(
+            _("Berkas terlalu besar untuk sebuah sertifikat. Unggah berkas .p12/.pfx (di bawah 200 KB).")
+        )
+    with transaction.atomic():
+        try:
+            credential = pki.signer_credential_import_p12(
+                user=user, p12=p12, password=password.encode() if password else None
+            )
+        except (ValueError, TypeError):
+            # cryptography says the same for a wrong password and a damaged file.
+            raise ValidationError(
+                _(
+                    "Sertifikat tidak dapat dibuka: kata sandinya salah atau berkasnya bukan PKCS#12 (.p12/.pfx). "
+                    "Periksa kata sandi, atau minta berkas baru dari penerbit sertifikat."
+                )
+            ) from None
+        StaffEvent.objects.create(
+            actor=actor,
+            staff=user,
+            action=StaffEvent.Action.CERTIFICATE_UPLOADED,
+            details={"valid_to": credential.valid_to.isoformat() if credential.valid_to else ""},
+        )
+    return credential

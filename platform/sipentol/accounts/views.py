@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from . import services
-from .decorators import staff_role
+from .decorators import must_change_password, staff_role
 
 
 def _next(request) -> str:
@@ -41,7 +43,9 @@ def login_view(request):
             error = _("Nama pengguna atau kata sandi salah, atau akun ini bukan petugas kecamatan ini. Periksa lagi.")
         else:
             login(request, user)
-            return redirect(f"/kantor/masuk/otp/?next={_next(request)}")
+            if must_change_password(user):
+                return redirect(f"/kantor/ganti-kata-sandi/?{urlencode({'next': _next(request)})}")
+            return redirect(f"/kantor/masuk/otp/?{urlencode({'next': _next(request)})}")
     return render(
         request,
         "accounts/login.html",
@@ -69,6 +73,8 @@ def otp_view(request):
     user = request.user
     if staff_role(user) is None:
         return redirect("/kantor/masuk/")
+    if must_change_password(user):
+        return redirect(f"/kantor/ganti-kata-sandi/?{urlencode({'next': _next(request)})}")
     if user.is_verified():
         return redirect(_next(request))
     device, confirmed = services.totp_device_for(user=user)
@@ -103,3 +109,28 @@ def otp_view(request):
 def logout_view(request):
     logout(request)
     return redirect("/kantor/masuk/")
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    """First login after an admin gave a temporary password: choose one's own (Django's validators)."""
+    user = request.user
+    if staff_role(user) is None:
+        return redirect("/kantor/masuk/")
+    if not must_change_password(user):
+        return redirect(_next(request))
+    form = SetPasswordForm(user, request.POST or None)
+    form.fields["new_password1"].help_text = ""  # HTML list; the page explains the rules in words
+    if request.method == "POST" and form.is_valid():
+        services.staff_password_change(user=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)  # stay signed in with the new password
+        return redirect(f"/kantor/masuk/otp/?{urlencode({'next': _next(request)})}")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "next": _next(request)},
+        status=400 if form.errors else 200,
+    )

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from services_catalog.configured import staff_views as svc
+from sipentol.accounts import staff_admin_views as staff_admin
 from sipentol.accounts import urls as account_urls
 from sipentol.feedback import staff_views as feedback
 from sipentol.letters import staff_views as letters
@@ -46,6 +47,17 @@ urlpatterns = [
     path("layanan/<slug:slug>/isian/tambah/", svc.field_add, name="service-field-add"),
     path("layanan/<slug:slug>/isian/<slug:name>/", svc.field_edit, name="service-field"),
     path("layanan/<slug:slug>/isian/<slug:name>/hapus/", svc.field_remove, name="service-field-remove"),
+]
+
+urlpatterns += [
+    path("petugas/", staff_admin.staff_list, name="staff-admin-list"),
+    path("petugas/tambah/", staff_admin.staff_create, name="staff-admin-create"),
+    path("petugas/<int:pk>/", staff_admin.staff_detail, name="staff-admin-detail"),
+    path("petugas/<int:pk>/aktif/", staff_admin.staff_set_active, name="staff-admin-active"),
+    path("petugas/<int:pk>/reset-2fa/", staff_admin.staff_reset_two_factor, name="staff-admin-reset-2fa"),
+    path("petugas/<int:pk>/kata-sandi/", staff_admin.staff_reset_password, name="staff-admin-reset-password"),
+    path("petugas/<int:pk>/sertifikat/", staff_admin.staff_certificate, name="staff-admin-certificate"),
+    path("profil-kantor/", staff_admin.office_profile, name="office-profile"),
 ]
 
 kiosk_patterns = (

@@ -230,6 +230,12 @@ def test_it_accepts_a_signing_certificate_only_with_its_password(jetis):
     assert garbage.status_code == 400 and "bukan PKCS#12" in garbage.content.decode()
 
     assert upload("rahasia-p12").status_code == 302
+    verifier = make_staff(jetis, "bukan.penanda.tangan")
+    file = SimpleUploadedFile("v.p12", p12, content_type="application/x-pkcs12")
+    refused = admin.post(
+        f"/kantor/petugas/{verifier.pk}/sertifikat/", {"p12": file, "password": "rahasia-p12"}, follow=True
+    )
+    assert "hanya untuk Camat atau Sekretaris Camat" in refused.content.decode()
     page = admin.get(f"/kantor/petugas/{camat.pk}/").content.decode()
     assert "CN=Camat Uji Jetis" in page
     with tenant_context(jetis):

@@ -229,6 +229,11 @@ def staff_reset_password(request, pk: int):
 @require_POST
 def staff_certificate(request, pk: int):
     member = selectors.staff_get_for_admin(pk=pk)
+    if member.staff.role not in (Role.CAMAT, Role.SEKCAM):
+        messages.error(
+            request, _("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
+        )
+        return redirect("staff:staff-admin-detail", pk=member.pk)
     form = CertificateForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["p12"]

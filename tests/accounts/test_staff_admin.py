@@ -71,6 +71,8 @@ def test_it_lets_a_new_verifier_log_in_change_the_temporary_password_enroll_totp
         assert events and temporary not in str(events)
     listing = admin.get("/kantor/petugas/").content.decode()
     assert "Siti Aminah" in listing and "siti.verif" in listing and "Petugas Pelayanan" in listing
+    for page in (listing, admin.get(f"/kantor/petugas/{user.pk}/").content.decode(), created.content.decode()):
+        assert "<script" not in page and 'style="' not in page  # CSP: no inline JS or styles
 
     client = Client(HTTP_HOST="jetis.localhost")
     login = client.post("/kantor/masuk/", {"username": "siti.verif", "password": temporary})

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sipentol.accounts.decorators import staff_required, staff_role
 from sipentol.accounts.models import Role
+from sipentol.lib.errors import error_text
 
 from . import selectors, services
 from .models import FIELD_TYPES, KecamatanService, ServiceRequirement
@@ -217,10 +218,6 @@ def _actor(request) -> str:
     return request.user.get_username()
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 def _form_invalid(request) -> None:
     messages.error(request, _("Belum tersimpan. Perbaiki isian yang ditandai, lalu simpan lagi."))
 
@@ -283,7 +280,7 @@ def service_detail(request, slug: str):
     try:
         services.kecamatan_service_update(service=service, actor=_actor(request), changes=form.changes())
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_service(request, service, form=form, status=400)
     messages.success(request, _("Standar pelayanan disimpan dan langsung tampil di portal."))
     return redirect("staff:service-detail", slug=slug)
@@ -319,7 +316,7 @@ def requirement_add(request, slug: str):
             service=service, actor=_actor(request), code=_requirement_code(service, values["name"]), **values
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_service(request, service, requirement_form=form, status=400)
     messages.success(request, _("Persyaratan “%(name)s” ditambahkan.") % {"name": values["name"]})
     return redirect("staff:service-detail", slug=slug)
@@ -340,7 +337,7 @@ def requirement_edit(request, slug: str, pk: int):
                     requirement=requirement, actor=_actor(request), changes=form.values()
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Persyaratan disimpan."))
                 return redirect("staff:service-detail", slug=slug)
@@ -384,7 +381,7 @@ def field_add(request, slug: str):
     try:
         spec = services.service_form_field_add(service=service, actor=_actor(request), **form.values())
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_service(request, service, field_form=form, status=400)
     messages.success(request, _("Isian “%(label)s” ditambahkan ke formulir.") % {"label": spec["label"]})
     return redirect("staff:service-detail", slug=slug)
@@ -405,7 +402,7 @@ def field_edit(request, slug: str, name: str):
                     service=service, actor=_actor(request), name=name, changes=form.values()
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Isian formulir disimpan."))
                 return redirect("staff:service-detail", slug=slug)
@@ -435,7 +432,7 @@ def field_remove(request, slug: str, name: str):
     try:
         services.service_form_field_remove(service=service, actor=_actor(request), name=name)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_service(request, service, status=400)
     messages.success(request, _("Isian dihapus dari formulir."))
     return redirect("staff:service-detail", slug=slug)

@@ -24,6 +24,7 @@ from sipentol.accounts.models import Role
 from sipentol.applications import selectors as app_selectors
 from sipentol.applications import services as app_services
 from sipentol.lib import storage
+from sipentol.lib.errors import error_text
 
 from . import services
 from .models import Letter, LetterTemplate, SigningDelegation
@@ -35,12 +36,6 @@ SIGNERS = (Role.CAMAT, Role.SEKCAM)
 LEADERS = (Role.CAMAT, Role.ADMIN)
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
 # ------------------------------------------------------------------ from the application page
 def _application_step(request, pk: int, step, success: str):
     """Run one application service for a staff POST; show its outcome on the application page."""
@@ -48,7 +43,7 @@ def _application_step(request, pk: int, step, success: str):
     try:
         step(application=application, actor=request.user)
     except (app_services.TransitionError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect("staff:detail", pk=pk)
@@ -131,7 +126,7 @@ def signing_queue(request):
                     app_services.application_mark_issued(letter=letter, actor=request.user)
                     signed += 1
             except (SigningRefused, ValidationError, PermissionDenied) as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             if signed:
                 messages.success(request, _("%(n)d surat ditandatangani dan dikirim ke pemohon.") % {"n": signed})
             return redirect("staff:signing")
@@ -156,7 +151,7 @@ def template_edit(request, slug: str):
             try:
                 pdf = services.letter_template_preview(html, css, sample_data=_sample_data(template))
             except (ValidationError, TemplateRejected) as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
                 return render(
                     request,
                     "letters/staff/template_edit.html",
@@ -169,7 +164,7 @@ def template_edit(request, slug: str):
         try:
             services.letter_template_update(template=template, html=html, css=css, actor=request.user)
         except (ValidationError, TemplateRejected) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return render(
                 request,
                 "letters/staff/template_edit.html",
@@ -234,7 +229,7 @@ def delegations(request):
             )
         except (User.DoesNotExist, ValueError, ValidationError) as exc:
             text = (
-                _error_text(exc)
+                error_text(exc)
                 if isinstance(exc, ValidationError)
                 else _("Pilih pejabat, jenis pelimpahan, serta tanggal mulai dan selesai (format tanggal yang benar).")
             )
@@ -261,7 +256,7 @@ def revoke(request, letter_uuid):
     try:
         services.letter_revoke(letter=letter, actor=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Surat %(number)s dicabut.") % {"number": letter.number})
     if letter.application_id:

@@ -50,6 +50,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
     Status.EXPIRED: set(),
 }
+# Open, and the SLA clock runs (it is paused while the citizen has to complete).
 OPEN_STATUSES = {
     Status.SUBMITTED,
     Status.IN_REVIEW,
@@ -58,8 +59,6 @@ OPEN_STATUSES = {
     Status.LETTER_DRAFTED,
     Status.AWAITING_SIGNATURE,
 }
-# The SLA clock runs in these; it is paused while the citizen has to complete.
-SLA_RUNNING = OPEN_STATUSES
 
 
 def hash_secret(secret: str) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from sipentol.accounts.decorators import staff_role
 from sipentol.accounts.models import Role
 
 from .models import OPEN_STATUSES, Application, Event, Status
@@ -47,11 +48,6 @@ def citizen_timeline(application: Application) -> QuerySet[Event]:
 
 
 # ------------------------------------------------------------------ staff
-def staff_role(user) -> str | None:
-    profile = getattr(user, "staff", None) if user.is_authenticated else None
-    return profile.role if profile else None
-
-
 def staff_applications(user) -> QuerySet[Application]:
     """Every application this staff member may see: all of the kecamatan's, or an operator
     desa's own assisted ones and those of their desa."""

@@ -13,10 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.utils import timezone
 
+from sipentol.applications.models import OPEN_STATUSES
+
 from .models import ApplicationFact
 
 # Open statuses in which the SLA clock runs (needs_completion pauses it and moves the due date).
-SLA_RUNNING = ["submitted", "in_review", "resubmitted", "verified", "letter_drafted", "awaiting_signature"]
+SLA_RUNNING = sorted(OPEN_STATUSES)
 
 
 SKM_WEIGHT = Decimal("0.111")  # as sipentol.feedback.skm.WEIGHT

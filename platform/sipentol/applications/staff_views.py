@@ -11,6 +11,7 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from services_catalog.configured.selectors import service_get, service_list
 from sipentol.accounts.decorators import staff_required, staff_role
 from sipentol.accounts.models import Role
 from sipentol.lib import storage
+from sipentol.lib.errors import error_text
 from sipentol.lib.workdays import working_days_between
 
 from . import selectors, services, views
@@ -145,11 +147,12 @@ def _back(application: Application):
     return redirect("staff:detail", pk=application.pk)
 
 
-def _run(request, action, success: str) -> bool:
+def run_step(request, action, success: str) -> bool:
+    """Run one service for a staff POST and flash its outcome; a refusal becomes the message."""
     try:
         action()
-    except ValueError as exc:  # TransitionError is a ValueError too
-        messages.error(request, str(exc))
+    except (ValueError, ValidationError) as exc:  # TransitionError is a ValueError too
+        messages.error(request, error_text(exc))
         return False
     messages.success(request, success)
     return True
@@ -159,7 +162,7 @@ def _run(request, action, success: str) -> bool:
 @require_POST
 def document_verdict(request, pk: int, doc_pk: int):
     application, document = _document(request, pk, doc_pk)
-    _run(
+    run_step(
         request,
         lambda: services.document_set_verdict(
             document=document,
@@ -180,7 +183,7 @@ def request_completion(request, pk: int):
         services.RequirementNote(d.requirement_code, d.verdict_reason)
         for d in application.documents.filter(superseded=False, verdict=Document.Verdict.REDO)
     ]
-    _run(
+    run_step(
         request,
         lambda: services.application_request_completion(
             application=application, actor=request.user, items=items, message=request.POST.get("message", "")[:1000]
@@ -194,7 +197,7 @@ def request_completion(request, pk: int):
 @require_POST
 def verify(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
-    _run(
+    run_step(
         request,
         lambda: services.application_verify(application=application, actor=request.user),
         _("Permohonan diverifikasi: berkas lengkap dan benar."),
@@ -206,7 +209,7 @@ def verify(request, pk: int):
 @require_POST
 def reject(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
-    _run(
+    run_step(
         request,
         lambda: services.application_reject(
             application=application, actor=request.user, reason=request.POST.get("reason", "")[:1000]
@@ -220,7 +223,7 @@ def reject(request, pk: int):
 @require_POST
 def note(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
-    _run(
+    run_step(
         request,
         lambda: services.application_add_note(
             application=application, actor=request.user, text=request.POST.get("text", "")
@@ -245,7 +248,7 @@ def assign(request, pk: int):
         if assignee is None:
             messages.error(request, _("Petugas tidak ditemukan. Pilih petugas dari daftar."))
             return _back(application)
-    _run(
+    run_step(
         request,
         lambda: services.application_assign(application=application, actor=request.user, assignee=assignee),
         _("Penugasan disimpan."),

@@ -23,6 +23,7 @@ from sipentol.accounts.decorators import staff_required
 from sipentol.accounts.models import Role
 from sipentol.applications import selectors as app_selectors
 from sipentol.applications import services as app_services
+from sipentol.applications.staff_views import run_step
 from sipentol.lib import storage
 from sipentol.lib.errors import error_text
 
@@ -38,14 +39,9 @@ LEADERS = (Role.CAMAT, Role.ADMIN)
 
 # ------------------------------------------------------------------ from the application page
 def _application_step(request, pk: int, step, success: str):
-    """Run one application service for a staff POST; show its outcome on the application page."""
+    """One application service for a staff POST, shown on the application page like its other steps."""
     application = app_selectors.application_get_for_staff(request.user, pk)
-    try:
-        step(application=application, actor=request.user)
-    except (app_services.TransitionError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success)
+    run_step(request, lambda: step(application=application, actor=request.user), success)
     return redirect("staff:detail", pk=pk)
 
 

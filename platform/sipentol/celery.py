@@ -25,8 +25,9 @@ class KecamatanTask(TenantTask):
 
     def __call__(self, *args, **kwargs):
         from django.db import connection
+        from django_tenants.utils import get_public_schema_name
 
-        if connection.schema_name in (None, "public"):
+        if connection.schema_name in (None, get_public_schema_name()):
             raise MissingTenantError(f"task {self.name} must run inside a kecamatan schema")
         return super().__call__(*args, **kwargs)
 

@@ -14,6 +14,7 @@ from sipentol.applications.models import Application
 from tests.accounts.staff import staff_client
 
 from .conftest import apply_payload
+from .signing import run_signing_tasks
 
 
 def next_token(kecamatan, username: str) -> str:
@@ -79,12 +80,14 @@ def test_it_takes_a_verified_application_to_a_signed_letter_the_citizen_download
     refused = camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid], "otp": "000000"}, follow=True)
     assert "Kode verifikasi salah" in refused.content.decode()
     _wait_out_throttle(jetis, "camat-uji")
-    signed = camat.post(
+    started = camat.post(
         "/kantor/tanda-tangan/", {"letters": [letter_uuid], "otp": next_token(jetis, "camat-uji")}, follow=True
     )
-    assert "1 surat ditandatangani" in signed.content.decode(), re.findall(
-        r"class=\"msg[^\"]*\">([^<]*)", signed.content.decode()
+    assert "1 surat sedang ditandatangani" in started.content.decode(), re.findall(
+        r"class=\"msg[^\"]*\">([^<]*)", started.content.decode()
     )
+    assert run_signing_tasks(jetis) == ["signed"]
+    assert "1 dari 1 surat ditandatangani" in camat.get("/kantor/tanda-tangan/").content.decode()
 
     # then the citizen downloads a PAdES-signed PDF, and the QR page says it is valid
     with tenant_context(jetis):
@@ -118,6 +121,7 @@ def test_it_refuses_the_letter_to_another_citizen_and_another_kecamatan(jetis, j
     verifier.post(f"/kantor/permohonan/{application.pk}/surat/kirim/")
     letter_uuid = re.search(r'value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode()).group(1)
     camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid], "otp": next_token(jetis, "camat-uji")})
+    run_signing_tasks(jetis)
 
     assert jetis_client.get(receipt_url + "surat.pdf").status_code == 200
     assert Client(HTTP_HOST="jetis.localhost").get(receipt_url + "surat.pdf").status_code == 404
@@ -162,6 +166,7 @@ def test_it_lets_the_camat_revoke_an_issued_letter_and_the_qr_page_says_so(jetis
     verifier.post(f"/kantor/permohonan/{application.pk}/surat/kirim/")
     letter_uuid = re.search(r'value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode()).group(1)
     camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid], "otp": next_token(jetis, "camat-uji")})
+    run_signing_tasks(jetis)
     assert "Cabut surat" in camat.get(f"/kantor/permohonan/{application.pk}/").content.decode()
 
     camat.post(f"/kantor/surat/{letter_uuid}/cabut/", {"reason": "Data alamat keliru"})

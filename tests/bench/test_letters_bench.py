@@ -90,17 +90,12 @@ def test_letters_render_and_sign_bench(settings):
     from pyhanko.sign.signers import SimpleSigner
     from weasyprint import HTML
 
-    from sipentol.letters import crypto
-    from sipentol.letters.models import SignerCredential
-    from sipentol.letters.render import render_letter_pdf
-    from sipentol.letters.signing import Pkcs12Signer, pades_sign
+    from sipentol.docengine.render import render_letter_pdf
+    from sipentol.docengine.signing import Pkcs12Signer, pades_sign
 
     settings.SIGNING_TSA_URL = ""
     p12, password = _test_p12()
-    credential = SignerCredential(
-        pk=1, kind="pkcs12", p12_encrypted=crypto.encrypt(p12), p12_password_encrypted=crypto.encrypt(password)
-    )
-    adapter = Pkcs12Signer(credential)
+    adapter = Pkcs12Signer(fingerprint=p12, load=lambda: (p12, password), cache_scope=("bench",))
     sign_args = {"passphrase": None, "reason": "Surat", "location": "Kecamatan Jetis"}
 
     hello = _p50(lambda: HTML(string="<p>Hello, world</p>").write_pdf())

@@ -37,7 +37,7 @@ def bsre_server(test_pki):
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Request, Response
 
-    from sipentol.letters.signing import pades_sign
+    from sipentol.docengine.signing import pades_sign
 
     key, cert = test_pki.key_and_cert("sekcam")
     signer = SimpleSigner(
@@ -115,7 +115,10 @@ def sktm_data(**extra) -> dict:
     }
 
 
-def draft_and_sign(env, *, signer=None, service="sktm", data=None, holder="Siti Aminah", nik="3516164407850001"):
+def draft_and_sign(
+    env, *, signer=None, service="sktm", data=None, holder="Siti Aminah", nik="3516164407850001", sign: bool = True
+):
+    """A letter drafted and sent for signature, then signed (unless sign=False)."""
     from sipentol.letters.services import letter_draft, letter_sign, letter_submit_for_signature
 
     letter = letter_draft(
@@ -128,6 +131,8 @@ def draft_and_sign(env, *, signer=None, service="sktm", data=None, holder="Siti 
         actor=env.verifier,
     )
     letter = letter_submit_for_signature(letter=letter, actor=env.verifier)
+    if not sign:
+        return letter
     return letter_sign(letter=letter, signer_user=signer or env.camat, second_factor_ok=True)
 
 

@@ -54,15 +54,23 @@ def test_it_refuses_a_delegate_outside_the_delegation_dates(letters_env, starts,
         assert not Letter.objects.exclude(number=None).exists()
 
 
-def test_it_refuses_signing_without_the_second_factor(letters_env):
-    from sipentol.letters.services import SigningRefused, letters_sign_batch
+def test_it_refuses_a_signing_batch_without_the_second_factor(letters_env):
+    from sipentol.letters.models import Letter, SigningBatch
+    from sipentol.letters.services import SigningRefused, letter_sign, signing_batch_create
 
-    with tenant_context(letters_env.kecamatan), pytest.raises(SigningRefused, match="faktor kedua"):
-        letters_sign_batch(letters=[], signer_user=letters_env.camat, second_factor_ok=False)
+    with tenant_context(letters_env.kecamatan):
+        letter = draft_and_sign(letters_env, sign=False)
+        with pytest.raises(SigningRefused, match="faktor kedua"):
+            signing_batch_create(letters=[letter], signer_user=letters_env.camat, second_factor_ok=False)
+        with pytest.raises(SigningRefused, match="faktor kedua"):
+            letter_sign(letter=letter, signer_user=letters_env.camat, second_factor_ok=False)
+        assert not SigningBatch.objects.exists()
+        letter.refresh_from_db()
+        assert letter.status == Letter.Status.AWAITING_SIGNATURE and letter.number is None
 
 
-def test_it_signs_a_batch_with_consecutive_numbers(letters_env):
-    from sipentol.letters.services import letter_draft, letter_submit_for_signature, letters_sign_batch
+def test_it_numbers_letters_signed_one_after_another_consecutively(letters_env):
+    from sipentol.letters.services import letter_draft, letter_sign, letter_submit_for_signature
 
     from .conftest import sktm_data
 
@@ -77,7 +85,7 @@ def test_it_signs_a_batch_with_consecutive_numbers(letters_env):
             )
             for i in range(1, 4)
         ]  # fmt: skip
-        signed = letters_sign_batch(letters=letters, signer_user=letters_env.camat, second_factor_ok=True)
+        signed = [letter_sign(letter=x, signer_user=letters_env.camat, second_factor_ok=True) for x in letters]
     sequences = [letter.sequence for letter in signed]
     assert sequences == list(range(sequences[0], sequences[0] + 3))
     assert all(

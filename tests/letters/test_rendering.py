@@ -118,8 +118,8 @@ def test_it_shows_script_and_template_code_in_fields_as_plain_text(letters_env):
     "tag", ["{% load static %}", "{% include 'base.html' %}", "{% debug %}", "{% autoescape off %}x{% endautoescape %}"]
 )
 def test_it_rejects_a_template_using_forbidden_tags(letters_env, tag):
+    from sipentol.docengine.render import TemplateRejected
     from sipentol.letters.models import LetterTemplate
-    from sipentol.letters.render import TemplateRejected
     from sipentol.letters.services import letter_template_update
 
     with tenant_context(letters_env.kecamatan):

@@ -35,8 +35,8 @@ def one_byte_changed(pdf: bytes) -> bytes:
 def test_it_signs_pades_with_a_timestamp_that_pdfsig_and_pyhanko_accept(letters_env, tmp_path, nssdb):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from sipentol.docengine.signing import pdf_signature_check
     from sipentol.letters.selectors import letter_verify_upload
-    from sipentol.letters.signing import pdf_signature_check
 
     with tenant_context(letters_env.kecamatan):
         letter = draft_and_sign(letters_env)
@@ -63,8 +63,8 @@ def test_it_signs_pades_with_a_timestamp_that_pdfsig_and_pyhanko_accept(letters_
 
 
 def test_it_detects_a_one_byte_change_with_pdfsig_pyhanko_and_the_verification(letters_env, tmp_path, nssdb):
+    from sipentol.docengine.signing import pdf_signature_check
     from sipentol.letters.selectors import letter_verify_upload
-    from sipentol.letters.signing import pdf_signature_check
 
     with tenant_context(letters_env.kecamatan):
         letter = draft_and_sign(letters_env)
@@ -78,7 +78,7 @@ def test_it_detects_a_one_byte_change_with_pdfsig_pyhanko_and_the_verification(l
 
 
 def test_it_refuses_a_certificate_from_another_ca(letters_env):
-    from sipentol.letters.signing import pdf_signature_check
+    from sipentol.docengine.signing import pdf_signature_check
 
     with tenant_context(letters_env.kecamatan):
         pdf = signed_pdf(draft_and_sign(letters_env))
@@ -121,10 +121,10 @@ def test_it_is_idempotent_on_a_second_signing_call(letters_env):
 def test_it_signs_through_the_bsre_api_without_keeping_the_passphrase(
     letters_env, bsre_server, settings, caplog, tmp_path, nssdb
 ):
+    from sipentol.docengine.signing import SigningError
     from sipentol.letters.models import Letter, LetterEvent
     from sipentol.letters.pki import signer_credential_bsre
     from sipentol.letters.services import letter_draft, letter_sign, letter_submit_for_signature
-    from sipentol.letters.signing import SigningError
 
     from .conftest import sktm_data
 

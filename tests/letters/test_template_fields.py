@@ -13,8 +13,8 @@ from django_tenants.utils import tenant_context
 from services_catalog.data.standards import SERVICES
 from sipentol.applications.forms import APPLICANT_COLUMNS, ApplicationForm
 from sipentol.applications.services import LETTER_EXTRA_KEYS, letter_subject_data
+from sipentol.docengine.render import compile_body
 from sipentol.letters.catalog import DEFAULT_LETTERS
-from sipentol.letters.render import compile_body
 
 from .conftest import pdf_text
 

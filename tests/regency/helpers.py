@@ -55,7 +55,6 @@ def verify(kecamatan, application: Application) -> Application:
 def issue(kecamatan, application: Application) -> Application:
     """verified -> letter drafted -> awaiting signature -> signed by the Camat (real PAdES) -> issued."""
     from sipentol.letters import pki
-    from sipentol.letters.services import letter_sign
 
     application = verify(kecamatan, application)
     camat = staff(kecamatan, f"camat-{uuid.uuid4().hex[:6]}", Role.CAMAT)
@@ -63,8 +62,7 @@ def issue(kecamatan, application: Application) -> Application:
         pki.dev_signer_issue(ca=pki.dev_ca_ensure(kecamatan.name), user=camat)
         services.application_letter_draft(application=application, actor=camat)
         letter = services.application_letter_submit(application=application, actor=camat)
-        letter = letter_sign(letter=letter, signer_user=camat, second_factor_ok=True)
-        services.application_mark_issued(letter=letter, actor=camat)
+        services.application_letter_sign(letter=letter, signer_user=camat, second_factor_ok=True)
         application.refresh_from_db()
     connection.set_schema_to_public()
     return application

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from sipentol.applications import lifecycle
 from sipentol.regency.models import REGENCY_GROUP, ApplicationFact
 from tests.accounts.staff import PASSWORD, make_staff
 
@@ -39,8 +40,11 @@ def fact(kecamatan, n: int, *, submitted: dt.datetime, **fields) -> ApplicationF
         "due_date": timezone.localdate(submitted) + dt.timedelta(days=5),
         "sla_working_days": 3,
     }
+    fields = defaults | fields
+    # The application records whether its SLA clock runs; the lifecycle decides it by status.
+    fields.setdefault("clock_running", lifecycle.clock_running(fields["status"]))
     return ApplicationFact.objects.create(
-        kecamatan=kecamatan, application_id=100_000 + n, submitted_at=submitted, **(defaults | fields)
+        kecamatan=kecamatan, application_id=100_000 + n, submitted_at=submitted, **fields
     )
 
 

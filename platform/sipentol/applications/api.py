@@ -12,7 +12,6 @@ import uuid
 
 from django.http import Http404
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -29,7 +28,7 @@ from sipentol.lib import storage
 
 from . import selectors, services
 from .forms import ApplicationForm
-from .models import OPEN_STATUSES, Application, Document, Event, Status
+from .models import Application, Document, Event, Status
 from .views import _store_files
 
 REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
@@ -259,7 +258,7 @@ class StaffListOutput(serializers.Serializer):
     assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
 
     def get_overdue(self, obj) -> bool:
-        return bool(obj.due_date and obj.due_date < timezone.localdate() and obj.status in OPEN_STATUSES)
+        return obj.sla_overdue()
 
 
 class EventOutput(serializers.Serializer):

@@ -1,9 +1,7 @@
 """A citizen's application (permohonan) in one kecamatan: its documents and its event log.
 
-The lifecycle (ARCHITECTURE §5):
-draft -> submitted -> in_review -> (needs_completion <-> resubmitted) -> verified ->
-letter_drafted -> awaiting_signature -> issued -> rated; or rejected / cancelled / expired.
-Every change goes through a service in `services.py`, which writes an ApplicationEvent.
+The statuses and the transition table are `lifecycle.py`; the SLA arithmetic `lib/sla.py`.
+Every change goes through a service in `services.py`, which writes an Event.
 """
 
 from __future__ import annotations
@@ -13,52 +11,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sipentol.lib import sla
 from sipentol.lib.nik import mask_nik
 
+from . import lifecycle
+from .lifecycle import Status
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draf (belum dikirim)")
-    SUBMITTED = "submitted", _("Diterima, menunggu pemeriksaan")
-    IN_REVIEW = "in_review", _("Sedang diperiksa petugas")
-    NEEDS_COMPLETION = "needs_completion", _("Perlu dilengkapi pemohon")
-    RESUBMITTED = "resubmitted", _("Sudah dilengkapi, menunggu pemeriksaan ulang")
-    VERIFIED = "verified", _("Berkas lengkap dan benar")
-    LETTER_DRAFTED = "letter_drafted", _("Surat sedang disiapkan")
-    AWAITING_SIGNATURE = "awaiting_signature", _("Menunggu tanda tangan Camat")
-    ISSUED = "issued", _("Selesai, surat dapat diunduh")
-    RATED = "rated", _("Selesai dan sudah dinilai")
-    REJECTED = "rejected", _("Ditolak")
-    CANCELLED = "cancelled", _("Dibatalkan pemohon")
-    EXPIRED = "expired", _("Kedaluwarsa (tidak dilengkapi)")
-
-
-# Which status may follow which. Services check every transition against this table.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.CANCELLED},
-    Status.SUBMITTED: {Status.IN_REVIEW, Status.CANCELLED, Status.REJECTED},
-    Status.IN_REVIEW: {Status.NEEDS_COMPLETION, Status.VERIFIED, Status.REJECTED, Status.CANCELLED},
-    Status.NEEDS_COMPLETION: {Status.RESUBMITTED, Status.EXPIRED, Status.CANCELLED},
-    Status.RESUBMITTED: {Status.IN_REVIEW, Status.CANCELLED, Status.REJECTED},
-    Status.VERIFIED: {Status.LETTER_DRAFTED, Status.REJECTED},
-    Status.LETTER_DRAFTED: {Status.AWAITING_SIGNATURE, Status.VERIFIED},
-    Status.AWAITING_SIGNATURE: {Status.ISSUED, Status.LETTER_DRAFTED},
-    Status.ISSUED: {Status.RATED},
-    Status.RATED: set(),
-    Status.REJECTED: set(),
-    Status.CANCELLED: set(),
-    Status.EXPIRED: set(),
-}
-# Open, and the SLA clock runs (it is paused while the citizen has to complete).
-OPEN_STATUSES = {
-    Status.SUBMITTED,
-    Status.IN_REVIEW,
-    Status.RESUBMITTED,
-    Status.VERIFIED,
-    Status.LETTER_DRAFTED,
-    Status.AWAITING_SIGNATURE,
-}
+__all__ = ["AccessCode", "Application", "Document", "Event", "Status", "hash_secret"]
 
 
 def hash_secret(secret: str) -> str:
@@ -120,7 +82,18 @@ class Application(models.Model):
         return bool(secret) and hmac.compare_digest(self.secret_hash, hash_secret(secret))
 
     def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
+        return lifecycle.can_become(self.status, status)
+
+    # The SLA, as every page and API shows it (rules: lib/sla.py; which statuses run: lifecycle).
+    @property
+    def clock_running(self) -> bool:
+        return lifecycle.clock_running(self.status)
+
+    def sla_days_left(self, today=None) -> int | None:
+        return sla.days_left(due=self.due_date, running=self.clock_running, today=today or timezone.localdate())
+
+    def sla_overdue(self, today=None) -> bool:
+        return sla.is_overdue(due=self.due_date, running=self.clock_running, today=today or timezone.localdate())
 
 
 class Document(models.Model):

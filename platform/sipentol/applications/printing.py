@@ -21,7 +21,7 @@ MARGIN = 36
 
 
 def _cover_pdf(application: Application, documents) -> bytes:
-    from sipentol.letters.render import html_to_pdf
+    from sipentol.docengine.render import html_to_pdf
 
     html = render_to_string(
         "applications/staff/print_cover.html",

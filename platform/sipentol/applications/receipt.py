@@ -11,7 +11,7 @@ from .models import Application
 def render_receipt_pdf(application: Application, *, kecamatan) -> bytes:
     # One WeasyPrint path for every PDF: nothing fetched from outside, one font configuration
     # per thread (a new one per document leaks native memory).
-    from sipentol.letters.render import html_to_pdf
+    from sipentol.docengine.render import html_to_pdf
 
     html = render_to_string(
         "applications/receipt_pdf.html",

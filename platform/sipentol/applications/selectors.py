@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from sipentol.accounts.decorators import staff_role
 from sipentol.accounts.models import Role
+from sipentol.lib import sla
 
-from .models import OPEN_STATUSES, Application, Event, Status
+from . import lifecycle
+from .models import Application, Event, Status
 
 SESSION_KEY = "granted_applications"
 
@@ -67,11 +69,16 @@ def application_get_for_staff(user, pk: int) -> Application:
     return application
 
 
+def overdue_q(today) -> Q:
+    """Overdue applications as a filter: the SLA rule of lib/sla.py on the lifecycle's running statuses."""
+    return sla.overdue_q(today=today, running=Q(status__in=lifecycle.CLOCK_RUNNING))
+
+
 def staff_queue(user, *, status: str = "", query: str = "", mine: bool = False) -> QuerySet[Application]:
     """The work queue: open applications first, overdue first, then by due date."""
     today = timezone.localdate()
     qs = staff_applications(user).exclude(status=Status.DRAFT)
-    qs = qs.filter(status=status) if status else qs.filter(status__in=[*OPEN_STATUSES, Status.NEEDS_COMPLETION])
+    qs = qs.filter(status=status) if status else qs.filter(status__in=lifecycle.OPEN)
     if mine:
         qs = qs.filter(assigned_to=user)
     if query := query.strip():
@@ -82,7 +89,7 @@ def staff_queue(user, *, status: str = "", query: str = "", mine: bool = False) 
         qs = qs.filter(cond)
     return qs.annotate(
         overdue=Case(
-            When(due_date__lt=today, status__in=list(OPEN_STATUSES), then=Value(0)),
+            When(overdue_q(today), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )

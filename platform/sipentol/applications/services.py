@@ -6,25 +6,36 @@ transaction, and are delivered after commit.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from services_catalog.configured.models import KecamatanService
-from sipentol.lib import storage
+from sipentol.docengine.signing import SigningError
+from sipentol.letters import selectors as letter_selectors
+from sipentol.letters import services as letter_services
+from sipentol.lib import sla, storage
+from sipentol.lib.errors import error_text
 from sipentol.lib.uploads import StoredUpload
-from sipentol.lib.workdays import add_working_days, working_days_between
 from sipentol.notifications.services import outbox_emit
-from sipentol.regency.services import regency_fact_record
+from tenants.crossing import in_schema
+from tenants.models import Desa
+from tenants.selectors import kecamatan_url
 
+from . import lifecycle
+from .facts import application_fact_publish
 from .models import AccessCode, Application, Document, Event, Status, hash_secret
 
+log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 CITIZEN = "pemohon"
 SYSTEM = "sistem"
@@ -109,6 +120,8 @@ def _transition(
         )
     previous = application.status
     application.status = to
+    if to in lifecycle.CLOSING:
+        application.closed_at = timezone.now()
     application.save()
     _event(
         application,
@@ -120,7 +133,7 @@ def _transition(
         reason=reason,
         data=data,
     )
-    regency_fact_record(application)  # same transaction: the regency fact commits with the status
+    application_fact_publish(application)  # same transaction: the regency fact commits with the status
     return application
 
 
@@ -129,8 +142,6 @@ def _locked(application: Application) -> Application:
 
 
 def citizen_link(application: Application, secret: str) -> str:
-    from tenants.selectors import kecamatan_url
-
     return kecamatan_url(connection.tenant, f"/permohonan/{application.public_id}/?t={secret}")
 
 
@@ -241,7 +252,9 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
         )
     now = timezone.now()
     application.submitted_at = now
-    application.due_date = add_working_days(timezone.localdate(now), application.service.sla_working_days)
+    application.due_date = sla.due_date(
+        submitted_on=timezone.localdate(now), working_days=application.service.sla_working_days
+    )
     _transition(application, Status.SUBMITTED, actor=actor)
     context = {"due_date": _long_date(application.due_date)}
     if secret:
@@ -278,12 +291,12 @@ def application_complete(
                 _document_add(application, code=code, name=name, stored=stored)
         if data:
             application.data = {**application.data, **data}
-        # The clock was paused from the request until now: move the due date by that many working days.
-        paused = max(
-            0, working_days_between(timezone.localdate(application.completion_requested_at), timezone.localdate())
+        # The clock was paused from the request until now: the due date moves by that many working days.
+        application.due_date, paused = sla.resume(
+            due=application.due_date,
+            paused_on=timezone.localdate(application.completion_requested_at),
+            resumed_on=timezone.localdate(),
         )
-        if application.due_date:
-            application.due_date = add_working_days(application.due_date, paused)
         application.completion_requested_at = None
         application.completion_deadline = None
         application.completion_reminded_at = None
@@ -294,7 +307,6 @@ def application_complete(
 def application_cancel(*, application: Application, reason: str = "") -> Application:
     with transaction.atomic():
         application = _locked(application)
-        application.closed_at = timezone.now()
         _transition(application, Status.CANCELLED, reason=reason)
     return application
 
@@ -399,8 +411,6 @@ def _requirement_name(application: Application, code: str) -> str:
 
 
 def _status_link(application: Application) -> str:
-    from tenants.selectors import kecamatan_url
-
     return kecamatan_url(connection.tenant, f"/lacak/?kode={application.tracking_code}")
 
 
@@ -424,7 +434,6 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
         raise ValueError(_("Tulis alasan penolakan; alasan ini dikirim kepada pemohon."))
     with transaction.atomic():
         application = _locked(application)
-        application.closed_at = timezone.now()
         _transition(application, Status.REJECTED, actor=actor, reason=reason.strip())
         _notify(
             application,
@@ -471,7 +480,6 @@ def applications_expire_and_remind(*, today=None) -> dict:
         with transaction.atomic():
             locked = _locked(application)
             if locked.status == Status.NEEDS_COMPLETION:
-                locked.closed_at = timezone.now()
                 _transition(
                     locked, Status.EXPIRED, actor_label=SYSTEM, reason=_("Tidak dilengkapi sampai batas waktu.")
                 )
@@ -547,10 +555,6 @@ LETTER_EXTRA_KEYS = ("nama", "nik", "desa", "desa_jenis", "kode_lacak", "layanan
 
 def letter_subject_data(application: Application) -> dict:
     """The values a letter template may use: the form's data plus the applicant's, by field name."""
-    from django.utils.translation import override
-
-    from tenants.models import Desa
-
     desa = Desa.objects.filter(code=application.desa_code).first()
     with override("id"):  # "Desa"/"Kelurahan" in the letter, whatever language the staff UI uses
         desa_jenis = str(desa.get_kind_display()) if desa else ""
@@ -566,25 +570,16 @@ def letter_subject_data(application: Application) -> dict:
 
 
 def current_letter(application: Application):
-    from sipentol.letters.models import Letter
-
-    return (
-        Letter.objects.filter(application_id=application.pk)
-        .exclude(status__in=[Letter.Status.REVOKED, Letter.Status.REPLACED])
-        .order_by("-created_at")
-        .first()
-    )
+    return letter_selectors.letter_current(application_id=application.pk)
 
 
 def application_letter_draft(*, application: Application, actor):
     """From a verified application, draft its letter (preview PDF, no number yet)."""
-    from sipentol.letters.services import letter_draft
-
     with transaction.atomic():
         application = _locked(application)
         if application.status != Status.VERIFIED:
             raise TransitionError(_("Surat hanya dapat dibuat dari permohonan yang sudah diverifikasi."))
-        letter = letter_draft(
+        letter = letter_services.letter_draft(
             application_id=application.pk,
             service_slug=application.service.slug,
             classification=application.service.letter_classification,
@@ -599,33 +594,152 @@ def application_letter_draft(*, application: Application, actor):
 
 def application_letter_submit(*, application: Application, actor):
     """Send the drafted letter to the Camat's signing queue."""
-    from sipentol.letters.services import letter_submit_for_signature
-
     with transaction.atomic():
         application = _locked(application)
         letter = current_letter(application)
         if application.status != Status.LETTER_DRAFTED or letter is None:
             raise TransitionError(_("Belum ada draf surat untuk dikirim ke Camat."))
-        letter_submit_for_signature(letter=letter, actor=actor)
+        letter_services.letter_submit_for_signature(letter=letter, actor=actor)
         _transition(application, Status.AWAITING_SIGNATURE, actor=actor)
     return letter
 
 
-def application_mark_issued(*, letter, actor) -> Application | None:
-    """After the letter is signed: the application is issued and the citizen gets the download link."""
+def application_letter_sign(
+    *, letter, signer_user, second_factor_ok: bool, passphrase: str | None = None, batch_item=None
+):
+    """Sign the letter AND issue its application: one transaction, both or neither.
+
+    The application's row is locked first, then the letter's (the same order everywhere, so two
+    signers cannot deadlock). Idempotent: a letter already signed is not signed again and an
+    application already issued is not issued again (no second event, fact or message), so a
+    retried or duplicated batch task changes nothing. Raises SigningRefused / ValidationError /
+    SigningError with a message for the signer; nothing is kept then.
+    """
     with transaction.atomic():
-        application = Application.objects.select_for_update().filter(pk=letter.application_id).first()
-        if application is None or application.status != Status.AWAITING_SIGNATURE:
-            return application
-        application.closed_at = timezone.now()
-        _transition(application, Status.ISSUED, actor=actor, data={"letter": str(letter.uuid), "number": letter.number})
-        _notify(
-            application,
-            template="letter_issued",
-            dedupe=f"issued:{letter.uuid}",
-            context={"letter_number": letter.number, "link": _status_link(application)},
+        application = (
+            Application.objects.select_for_update().filter(pk=letter.application_id).first()
+            if letter.application_id
+            else None
         )
-    return application
+        letter = letter_services.letter_sign(
+            letter=letter,
+            signer_user=signer_user,
+            second_factor_ok=second_factor_ok,
+            passphrase=passphrase,
+            batch_item=batch_item,
+        )
+        if application is not None:
+            _issue(application, letter=letter, actor=signer_user)
+    return letter
+
+
+def _issue(application: Application, *, letter, actor=None, actor_label: str | None = None, reason: str = "") -> bool:
+    """awaiting_signature -> issued for a signed letter, with the citizen's download message; once."""
+    if application.status != Status.AWAITING_SIGNATURE:
+        return False
+    _transition(
+        application,
+        Status.ISSUED,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason,
+        data={"letter": str(letter.uuid), "number": letter.number},
+    )
+    _notify(
+        application,
+        template="letter_issued",
+        dedupe=f"issued:{letter.uuid}",
+        context={"letter_number": letter.number, "link": _status_link(application)},
+    )
+    return True
+
+
+def application_signing_batch_start(*, letters: list, signer_user, second_factor_ok: bool):
+    """Sign several letters after ONE second-factor check: a batch, one Celery task per letter.
+
+    Returns at once; the signing queue shows the batch's progress. Tasks are queued after
+    commit; if the broker is down then, the beat sweep (`signing_batches_sweep`) queues them.
+    """
+    with transaction.atomic():
+        batch = letter_services.signing_batch_create(
+            letters=letters, signer_user=signer_user, second_factor_ok=second_factor_ok
+        )
+        item_ids = list(batch.items.values_list("pk", flat=True))
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _enqueue_batch_items(schema, item_ids))
+    return batch
+
+
+def _enqueue_batch_items(schema_name: str, item_ids: list[int]) -> int:
+    """Queue one task per item (after commit). A dead broker is not an error: the sweep catches up."""
+    from .tasks import sign_batch_item
+
+    queued: list[int] = []
+    with in_schema(schema_name):
+        for item_id in item_ids:
+            try:
+                sign_batch_item.delay(item_id)
+            except Exception:  # noqa: BLE001 - kombu raises many types when the broker is unreachable
+                log.warning(
+                    "broker unavailable; signing batch items %s in %s wait for the sweep", item_ids, schema_name
+                )
+                break
+            queued.append(item_id)
+        letter_services.signing_batch_items_mark_queued(queued)
+    return len(queued)
+
+
+# A pending item queued this long ago has lost its task (worker killed, broker restarted).
+BATCH_ITEM_STALE_SECONDS = 60
+
+
+def signing_batches_sweep(*, older_than_seconds: int = BATCH_ITEM_STALE_SECONDS) -> int:
+    """Beat job, per kecamatan: queue again the batch items whose task was lost. Idempotent."""
+    stale = letter_selectors.signing_batch_items_stale(older_than_seconds=older_than_seconds)
+    return _enqueue_batch_items(connection.schema_name, stale) if stale else 0
+
+
+def application_sign_batch_item(*, item_id: int) -> str:
+    """Work of one batch task: sign the item's letter and issue its application. Idempotent.
+
+    An item already signed or failed is left alone; a refusal is recorded on the item for the
+    signer to read; an unexpected error (a dead TSA, storage down) propagates so that the task
+    is retried, the item staying pending.
+    """
+    item = letter_selectors.signing_batch_item(item_id)
+    if item is None or item.state != item.State.PENDING:
+        return item.state if item else "missing"
+    if not letter_services.signing_batch_valid(item.batch):
+        letter_services.signing_batch_item_fail(
+            item=item, error=_("Konfirmasi kode verifikasi sudah kedaluwarsa. Tandatangani surat ini lagi.")
+        )
+        return "failed"
+    try:
+        application_letter_sign(
+            letter=item.letter, signer_user=item.batch.signer, second_factor_ok=True, batch_item=item
+        )
+    except (PermissionDenied, ValidationError, SigningError) as exc:  # SigningRefused is a PermissionDenied
+        letter_services.signing_batch_item_fail(item=item, error=error_text(exc))
+        return "failed"
+    return "signed"
+
+
+def applications_reconcile_signed() -> int:
+    """Beat job, per kecamatan: issue every application whose letter is signed but which still
+    awaits signature (left so by a crash before signing and issuing became one step, or by
+    repair work). Idempotent; returns how many were completed."""
+    completed = 0
+    waiting = Application.objects.filter(status=Status.AWAITING_SIGNATURE).values_list("pk", flat=True)
+    for letter in letter_selectors.signed_letters_of(list(waiting)):
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=letter.application_id)
+            completed += _issue(
+                application,
+                letter=letter,
+                actor_label=SYSTEM,
+                reason=_("Surat sudah ditandatangani; status permohonan diselesaikan oleh sistem."),
+            )
+    return completed
 
 
 def application_record_pickup(*, application: Application, actor) -> Event:

@@ -26,22 +26,14 @@ from sipentol.accounts.decorators import staff_required, staff_role
 from sipentol.accounts.models import Role
 from sipentol.lib import storage
 from sipentol.lib.errors import error_text
-from sipentol.lib.workdays import working_days_between
 
 from . import selectors, services, views
-from .models import OPEN_STATUSES, Application, Document, Event, Status
+from .models import Application, Document, Event, Status
 
 REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
 
 
 # ------------------------------------------------------------------ queue
-def sla_days_left(application: Application, today=None) -> int | None:
-    """Working days until the due date (negative = overdue); None when the clock is not running."""
-    if application.due_date is None or application.status not in OPEN_STATUSES:
-        return None
-    return working_days_between(today or timezone.localdate(), application.due_date)
-
-
 @staff_required
 @require_GET
 def queue(request):
@@ -55,7 +47,7 @@ def queue(request):
     today = timezone.localdate()
     rows = []
     for a in page.object_list:
-        days = sla_days_left(a, today)
+        days = a.sla_days_left(today)
         rows.append((a, days, -days if days is not None and days < 0 else 0))
     return render(
         request,
@@ -92,7 +84,7 @@ def detail(request, pk: int):
             "old_documents": application.documents.filter(superseded=True),
             "form_data": _form_data(application),
             "timeline": application.events.select_related("actor").all(),
-            "days_left": sla_days_left(application),
+            "days_left": application.sla_days_left(),
             "can_review": staff_role(request.user) in REVIEWERS,
             "in_review": application.status == Status.IN_REVIEW,
             "has_redo": any(d.verdict == Document.Verdict.REDO for d in documents),

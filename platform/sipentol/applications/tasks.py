@@ -1,25 +1,41 @@
-"""Thin Celery wrappers; the beat job crosses every active kecamatan."""
+"""Thin Celery wrappers: the signing batch's per-letter task, and the beat jobs that cross
+kecamatan through `tenants.crossing.for_each_kecamatan`, each with its status filter."""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django_tenants.utils import tenant_context
 
-from tenants.models import Kecamatan
+from sipentol.celery import KecamatanTask, app
+from tenants.crossing import EVERY, WORKING, for_each_kecamatan
 
-from .services import applications_expire_and_remind
+from . import services
+
+
+@app.task(base=KecamatanTask, name="applications.sign_batch_item", ignore_result=True)
+def sign_batch_item(item_id: int) -> str:
+    """Sign one letter of a batch and issue its application (one transaction). Idempotent: a
+    redelivered or duplicated task finds the item done and changes nothing."""
+    return services.application_sign_batch_item(item_id=item_id)
 
 
 @shared_task(name="applications.tasks.expire_and_remind_all")
 def expire_and_remind_all() -> dict:
-    """Daily: per kecamatan, remind citizens before the completion deadline and expire after it.
+    """Daily, in every working (active or onboarding) kecamatan: remind citizens before the
+    completion deadline and expire after it. Each kecamatan's work is idempotent."""
+    results = for_each_kecamatan(lambda _k: services.applications_expire_and_remind(), statuses=WORKING)
+    return {key: sum(result[key] for result in results.values()) for key in ("reminded", "expired")}
 
-    Crosses tenants on purpose (a beat job has no tenant); each kecamatan's work is idempotent.
-    """
-    totals = {"reminded": 0, "expired": 0}
-    for kecamatan in Kecamatan.objects.exclude(status=Kecamatan.Status.SUSPENDED):
-        with tenant_context(kecamatan):
-            result = applications_expire_and_remind()
-        for key in totals:
-            totals[key] += result[key]
-    return totals
+
+@shared_task(name="applications.tasks.sweep_signing_batches", ignore_result=True)
+def sweep_signing_batches() -> dict[str, int]:
+    """Every minute, in every working kecamatan: queue again batch items whose task was lost."""
+    counts = for_each_kecamatan(lambda _k: services.signing_batches_sweep(), statuses=WORKING)
+    return {schema: n for schema, n in counts.items() if n}
+
+
+@shared_task(name="applications.tasks.reconcile_signed_letters", ignore_result=True)
+def reconcile_signed_letters() -> dict[str, int]:
+    """Every 5 minutes, in every kecamatan (suspended too: a signed letter must not leave its
+    application waiting): issue applications whose letter is signed."""
+    counts = for_each_kecamatan(lambda _k: services.applications_reconcile_signed(), statuses=EVERY)
+    return {schema: n for schema, n in counts.items() if n}

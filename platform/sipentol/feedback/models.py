@@ -56,6 +56,11 @@ class SurveyResponse(models.Model):
     def __str__(self) -> str:
         return f"SKM {self.application_id}"
 
+    @property
+    def unsur_total(self) -> int:
+        """The sum of the 9 unsur scores (9-36): the IKM is linear in it (see skm.py)."""
+        return sum(getattr(self, field) for field in UNSUR_FIELDS)
+
 
 class Complaint(models.Model):
     class Category(models.TextChoices):

@@ -193,3 +193,44 @@ class LetterEvent(models.Model):
         if self.pk is not None:
             raise ValueError("LetterEvent is append-only")
         super().save(*args, **kwargs)
+
+
+class SigningBatch(models.Model):
+    """One "sign these letters" request, confirmed once with the signer's second factor.
+
+    The work is done by one idempotent Celery task per item (applications.tasks): a retried or
+    duplicated task finds its item signed and does nothing, and the beat sweep queues again the
+    items a dead worker left pending. The confirmation holds for BATCH_VALID_HOURS only.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.uuid} by {self.signer_id}"
+
+
+class SigningBatchItem(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SIGNED = "signed", _("Ditandatangani")
+        FAILED = "failed", _("Gagal")
+
+    batch = models.ForeignKey(SigningBatch, on_delete=models.CASCADE, related_name="items")
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "letter"], name="signing_batch_letter_unique")]
+        indexes = [models.Index(fields=["state", "queued_at"], name="signing_item_state_queued")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.letter_id} {self.state}"

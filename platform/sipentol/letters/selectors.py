@@ -1,13 +1,17 @@
-"""Reads for letters: public lookup by QR id, verification of an uploaded PDF."""
+"""Reads for letters: the current letter of an application, signing batches, public lookup by
+QR id, verification of an uploaded PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Letter, TrustAnchor
+from .models import Letter, SigningBatch, SigningBatchItem, TrustAnchor
 
 PUBLIC_STATUSES = (Letter.Status.SIGNED, Letter.Status.REVOKED, Letter.Status.REPLACED)
 
@@ -24,6 +28,51 @@ class VerificationResult:
         return self.exact_match and self.signature_valid and self.letter_valid
 
 
+def letter_current(*, application_id: int) -> Letter | None:
+    """The application's letter in force or in the making (revoked and replaced ones are history)."""
+    return (
+        Letter.objects.filter(application_id=application_id)
+        .exclude(status__in=[Letter.Status.REVOKED, Letter.Status.REPLACED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def letters_awaiting_signature() -> QuerySet[Letter]:
+    return Letter.objects.filter(status=Letter.Status.AWAITING_SIGNATURE).order_by("created_at")
+
+
+def signed_letters_of(application_ids) -> QuerySet[Letter]:
+    return Letter.objects.filter(status=Letter.Status.SIGNED, application_id__in=application_ids)
+
+
+def signing_batch_item(item_id: int) -> SigningBatchItem | None:
+    return SigningBatchItem.objects.select_related("batch__signer", "letter").filter(pk=item_id).first()
+
+
+def signing_batch_items_stale(*, older_than_seconds: int) -> list[int]:
+    """Pending items queued longer ago than that (their worker died or the broker lost them)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return list(
+        SigningBatchItem.objects.filter(state=SigningBatchItem.State.PENDING)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at=None))
+        .values_list("pk", flat=True)
+    )
+
+
+def signing_batches_recent(user, *, limit: int = 5) -> QuerySet[SigningBatch]:
+    """The user's latest batches with their progress (total, signed, failed), newest first."""
+    return (
+        SigningBatch.objects.filter(signer=user)
+        .annotate(
+            total=Count("items"),
+            signed=Count("items", filter=Q(items__state=SigningBatchItem.State.SIGNED)),
+            failed=Count("items", filter=Q(items__state=SigningBatchItem.State.FAILED)),
+        )
+        .order_by("-created_at")[:limit]
+    )
+
+
 def letter_get_public(uuid) -> Letter | None:
     """A letter the public verification page may show (signed, revoked or replaced)."""
     return Letter.objects.filter(uuid=uuid, status__in=PUBLIC_STATUSES).select_related("replaced_by").first()
@@ -35,7 +84,7 @@ def trust_anchor_pems() -> list[str]:
 
 def letter_verify_upload(*, letter: Letter, pdf_bytes: bytes) -> VerificationResult:
     """Is `pdf_bytes` exactly this issued letter, with a valid signature, and still in force?"""
-    from .signing import pdf_signature_check
+    from sipentol.docengine.signing import pdf_signature_check
 
     exact = bool(letter.signed_sha256) and hashlib.sha256(pdf_bytes).hexdigest() == letter.signed_sha256
     check = pdf_signature_check(pdf_bytes, trust_pems=trust_anchor_pems())

@@ -17,9 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sipentol.docengine import render
 from sipentol.lib import storage
+from tenants.selectors import kecamatan_url
 
-from . import render
 from .catalog import DEFAULT_LETTERS
 from .models import (
     Letter,
@@ -28,8 +29,11 @@ from .models import (
     LetterSettings,
     LetterTemplate,
     SignerCredential,
+    SigningBatch,
+    SigningBatchItem,
     SigningDelegation,
 )
+from .signers import adapter_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_default"
 _NIK_RE = re.compile(r"^\d{16}$")
@@ -73,8 +77,6 @@ def _kecamatan_context() -> dict:
 
 
 def letter_verify_url(letter: Letter) -> str:
-    from tenants.selectors import kecamatan_url
-
     return kecamatan_url(_kecamatan(), f"/verifikasi/{letter.uuid}/")
 
 
@@ -213,21 +215,29 @@ def _content_hash(letter: Letter, template: LetterTemplate, signature: dict, on:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def letter_sign(*, letter: Letter, signer_user, second_factor_ok: bool, passphrase: str | None = None) -> Letter:
+def letter_sign(
+    *,
+    letter: Letter,
+    signer_user,
+    second_factor_ok: bool,
+    passphrase: str | None = None,
+    batch_item: SigningBatchItem | None = None,
+) -> Letter:
     """Number (if needed), render and PAdES-sign one letter; store the signed PDF.
 
     Idempotent: a letter already signed is returned as it is (same number, same file). Runs in
     one transaction holding the letter's row and the year's sequence row, so a failure gives the
-    number back (no gaps). The passphrase (BSrE) is passed on and never stored.
+    number back (no gaps); called inside a caller's transaction (the application's sign-and-issue
+    step), it commits with that. With `batch_item`, the item is marked signed in the same
+    transaction. The passphrase (BSrE) is passed on and never stored.
     """
     if not second_factor_ok:
         raise SigningRefused(_("Konfirmasi dulu dengan kode verifikasi (faktor kedua), lalu tanda tangani lagi."))
-    from . import signing
-
     today = timezone.localdate()
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.status == Letter.Status.SIGNED:
+            _batch_item_finish(batch_item, SigningBatchItem.State.SIGNED)
             return letter
         if letter.status != Letter.Status.AWAITING_SIGNATURE:
             raise ValidationError(
@@ -255,7 +265,7 @@ def letter_sign(*, letter: Letter, signer_user, second_factor_ok: bool, passphra
         }
         letter.content_sha256 = _content_hash(letter, template, signature, today)
         pdf = _render(letter, template, signature=signature, on=today)
-        signed = signing.adapter_for(credential).sign(
+        signed = adapter_for(credential).sign(
             pdf,
             passphrase=passphrase,
             reason=_("Surat %(number)s") % {"number": letter.number},
@@ -273,23 +283,56 @@ def letter_sign(*, letter: Letter, signer_user, second_factor_ok: bool, passphra
         _event(
             letter, actor=signer_user, action="signed", from_status=Letter.Status.AWAITING_SIGNATURE, note=letter.number
         )
+        _batch_item_finish(batch_item, SigningBatchItem.State.SIGNED)
     return letter
 
 
-def letters_sign_batch(
-    *, letters: list[Letter], signer_user, second_factor_ok: bool, passphrase: str | None = None
-) -> list[Letter]:
-    """Sign several letters after one second-factor confirmation, each in its own transaction.
+# ---------------------------------------------------------------------------- batches
+# How long one second-factor confirmation authorises the signing of its batch: long enough for
+# a worker restart and the sweep, short enough that an old confirmation cannot sign new work.
+BATCH_VALID_HOURS = 12
 
-    If one fails the error is raised; letters signed before it stay signed, and running the
-    batch again only signs the rest (letter_sign is idempotent).
+
+def signing_batch_create(*, letters: list[Letter], signer_user, second_factor_ok: bool) -> SigningBatch:
+    """Record a batch of letters to sign after ONE second-factor check; the work is queued by the caller.
+
+    Refused without the second factor or when the user may not sign today (SigningRefused);
+    letters no longer awaiting signature are left out.
     """
     if not second_factor_ok:
         raise SigningRefused(_("Konfirmasi dulu dengan kode verifikasi (faktor kedua), lalu tanda tangani lagi."))
-    return [
-        letter_sign(letter=letter, signer_user=signer_user, second_factor_ok=True, passphrase=passphrase)
-        for letter in letters
-    ]
+    signing_capacity(signer_user, on=timezone.localdate())
+    waiting = [letter for letter in letters if letter.status == Letter.Status.AWAITING_SIGNATURE]
+    if not waiting:
+        raise ValidationError(_("Pilih minimal satu surat yang menunggu tanda tangan."))
+    with transaction.atomic():
+        batch = SigningBatch.objects.create(signer=signer_user)
+        SigningBatchItem.objects.bulk_create([SigningBatchItem(batch=batch, letter=letter) for letter in waiting])
+    return batch
+
+
+def signing_batch_valid(batch: SigningBatch) -> bool:
+    return batch.created_at >= timezone.now() - dt.timedelta(hours=BATCH_VALID_HOURS)
+
+
+def signing_batch_items_mark_queued(item_ids: list[int]) -> None:
+    SigningBatchItem.objects.filter(pk__in=item_ids).update(queued_at=timezone.now())
+
+
+def signing_batch_item_fail(*, item: SigningBatchItem, error: str) -> None:
+    """The item cannot be signed (refused, or the confirmation expired): say why, once."""
+    with transaction.atomic():
+        locked = SigningBatchItem.objects.select_for_update().get(pk=item.pk)
+        if locked.state == SigningBatchItem.State.PENDING:
+            _batch_item_finish(locked, SigningBatchItem.State.FAILED, error=error)
+
+
+def _batch_item_finish(item: SigningBatchItem | None, state: str, *, error: str = "") -> None:
+    if item is None:
+        return
+    SigningBatchItem.objects.filter(pk=item.pk, state=SigningBatchItem.State.PENDING).update(
+        state=state, error=error[:300], finished_at=timezone.now()
+    )
 
 
 # ---------------------------------------------------------------------------- after signing
@@ -308,18 +351,6 @@ def letter_revoke(*, letter: Letter, actor, reason: str) -> Letter:
         letter.revoked_reason = reason[:300]
         letter.save(update_fields=["status", "revoked_reason", "updated_at"])
         _event(letter, actor=actor, action="revoked", from_status=Letter.Status.SIGNED, note=reason)
-    return letter
-
-
-def letter_mark_replaced(*, letter: Letter, replacement: Letter, actor) -> Letter:
-    with transaction.atomic():
-        letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        if letter.status != Letter.Status.SIGNED or replacement.status != Letter.Status.SIGNED:
-            raise ValidationError(_("Surat lama dan surat pengganti harus sudah ditandatangani."))
-        letter.status = Letter.Status.REPLACED
-        letter.replaced_by = replacement
-        letter.save(update_fields=["status", "replaced_by", "updated_at"])
-        _event(letter, actor=actor, action="replaced", from_status=Letter.Status.SIGNED, note=replacement.number or "")
     return letter
 
 

@@ -24,12 +24,13 @@ from sipentol.accounts.models import Role
 from sipentol.applications import selectors as app_selectors
 from sipentol.applications import services as app_services
 from sipentol.applications.staff_views import run_step
+from sipentol.docengine.render import TemplateRejected
 from sipentol.lib import storage
 from sipentol.lib.errors import error_text
 
+from . import selectors as letter_selectors
 from . import services
-from .models import Letter, LetterTemplate, SigningDelegation
-from .render import TemplateRejected
+from .models import Letter, LetterTemplate, SigningBatchItem, SigningDelegation
 from .services import SigningRefused
 
 REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
@@ -98,8 +99,13 @@ def _second_factor_ok(user, token: str) -> bool:
 @staff_required(roles=SIGNERS)
 @never_cache
 def signing_queue(request):
-    """The Camat's (or a delegate's) queue: sign one letter or a batch after one TOTP code."""
-    waiting = Letter.objects.filter(status=Letter.Status.AWAITING_SIGNATURE).order_by("created_at")
+    """The Camat's (or a delegate's) queue: sign one letter or a batch after one TOTP code.
+
+    The signing itself runs as one Celery task per letter (applications.tasks.sign_batch_item);
+    this page shows each batch's progress and refreshes itself until it is done.
+    """
+    in_batch = SigningBatchItem.objects.filter(state=SigningBatchItem.State.PENDING).values("letter_id")
+    waiting = letter_selectors.letters_awaiting_signature().exclude(pk__in=in_batch)
     try:
         capacity = services.signing_capacity(request.user, on=timezone.localdate())
     except SigningRefused as exc:
@@ -115,18 +121,33 @@ def signing_queue(request):
                 request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator.")
             )
         else:
-            signed = 0
             try:
-                for letter in chosen:
-                    letter = services.letter_sign(letter=letter, signer_user=request.user, second_factor_ok=True)
-                    app_services.application_mark_issued(letter=letter, actor=request.user)
-                    signed += 1
+                app_services.application_signing_batch_start(
+                    letters=chosen, signer_user=request.user, second_factor_ok=True
+                )
             except (SigningRefused, ValidationError, PermissionDenied) as exc:
                 messages.error(request, error_text(exc))
-            if signed:
-                messages.success(request, _("%(n)d surat ditandatangani dan dikirim ke pemohon.") % {"n": signed})
+            else:
+                messages.success(
+                    request,
+                    _("%(n)d surat sedang ditandatangani; surat dikirim ke pemohon begitu selesai.")
+                    % {"n": len(chosen)},
+                )
             return redirect("staff:signing")
-    return render(request, "letters/staff/signing.html", {"letters": waiting, "capacity": capacity, "refusal": refusal})
+    batches = list(letter_selectors.signing_batches_recent(request.user))
+    for batch in batches:
+        batch.failures = batch.items.filter(state=SigningBatchItem.State.FAILED).select_related("letter")
+    return render(
+        request,
+        "letters/staff/signing.html",
+        {
+            "letters": waiting,
+            "capacity": capacity,
+            "refusal": refusal,
+            "batches": batches,
+            "in_progress": any(b.signed + b.failed < b.total for b in batches),
+        },
+    )
 
 
 # ------------------------------------------------------------------ templates

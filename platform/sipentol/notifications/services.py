@@ -26,6 +26,7 @@ from sipentol.lib.phone import mask_phone, normalize_phone
 from sipentol.notifications.channels import ChannelError, get_channel
 from sipentol.notifications.models import Channel, OutboxMessage
 from sipentol.notifications.selectors import outbox_due_ids
+from tenants.crossing import in_kecamatan_schema, in_schema
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def outbox_emit(
     """
     if not dedupe_key:
         raise ValueError("outbox_emit needs a dedupe_key")
-    if connection.schema_name in (None, "public"):
+    if not in_kecamatan_schema():
         raise RuntimeError("outbox_emit must run inside a kecamatan schema (the outbox is per kecamatan)")
     forbidden = FORBIDDEN_CONTEXT_KEYS.intersection(k.lower() for k in context)
     if forbidden:
@@ -140,11 +141,9 @@ def mask_recipient(channel: str, recipient: str) -> str:
 
 def _enqueue_delivery(schema_name: str, message_ids: list[int]) -> None:
     """After commit: hand the rows to Celery. A dead broker is not an error; the sweep catches up."""
-    from django_tenants.utils import schema_context
-
     from sipentol.notifications.tasks import deliver_message
 
-    with schema_context(schema_name):
+    with in_schema(schema_name):
         for message_id in message_ids:
             try:
                 deliver_message.delay(message_id)

@@ -1,13 +1,13 @@
-"""Thin Celery wrappers: deliver one outbox message; sweep every active kecamatan's outbox."""
+"""Thin Celery wrappers: deliver one outbox message; sweep the outbox of every working kecamatan."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
-from django_tenants.utils import tenant_context
 
 from sipentol.celery import KecamatanTask, app
+from tenants.crossing import WORKING, for_each_kecamatan
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +26,10 @@ def deliver_message(message_id: int) -> str:
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> dict[str, int]:
-    """Crosses tenants (beat, every minute): queue due messages of every active kecamatan."""
+    """Crosses tenants (beat, every minute): queue due messages of every active or onboarding
+    kecamatan (an onboarding office's trial runs must get their messages too); a suspended
+    kecamatan's messages wait in its outbox until it is active again."""
     from sipentol.notifications.services import outbox_sweep
-    from tenants.models import Kecamatan
 
-    queued: dict[str, int] = {}
-    for kecamatan in Kecamatan.objects.filter(status=Kecamatan.Status.ACTIVE).exclude(schema_name="public"):
-        try:
-            with tenant_context(kecamatan):
-                if count := outbox_sweep():
-                    queued[kecamatan.schema_name] = count
-        except Exception:  # noqa: BLE001 - one kecamatan's trouble must not stop the others
-            logger.exception("outbox sweep failed in %s", kecamatan.schema_name)
-    return queued
+    counts = for_each_kecamatan(lambda _kecamatan: outbox_sweep(), statuses=WORKING)
+    return {schema: count for schema, count in counts.items() if count}

@@ -5,3 +5,12 @@ class RegencyConfig(AppConfig):
     name = "sipentol.regency"
     label = "regency"
     verbose_name = "Regency site and dashboards"
+
+    def ready(self) -> None:
+        # The applications publish their facts through this registry (lib/facts.py), so that
+        # neither app imports the other.
+        from sipentol.lib import facts
+
+        from .services import sink
+
+        facts.register_sink(sink)

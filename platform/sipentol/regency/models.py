@@ -34,6 +34,9 @@ class ApplicationFact(models.Model):
     # Closed by staff (issued or rejected) by the due date; null while open, and for
     # applications the citizen cancelled or let expire (the office decided nothing).
     on_time = models.BooleanField(null=True, blank=True)
+    # The SLA clock runs (the lifecycle's judgement, recorded with the status): with due_date,
+    # what lib/sla.py needs to call the application overdue without knowing the statuses.
+    clock_running = models.BooleanField(default=False)
     # SKM (feedback app): the sum of the 9 unsur scores (9-36) of the citizen's survey, and when.
     # The IKM is linear in it: IKM = avg(skm_total) x 0.111 x 25 (PermenPAN-RB 14/2017).
     skm_total = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -13,13 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.utils import timezone
 
-from sipentol.applications.models import OPEN_STATUSES
+from sipentol.lib import sla
+from tenants.models import Kecamatan
 
 from .models import ApplicationFact
-
-# Open statuses in which the SLA clock runs (needs_completion pauses it and moves the due date).
-SLA_RUNNING = sorted(OPEN_STATUSES)
-
 
 SKM_WEIGHT = Decimal("0.111")  # as sipentol.feedback.skm.WEIGHT
 SKM_CONVERSION = Decimal(25)
@@ -88,6 +85,11 @@ class Period:
         return [Period(self._shift(current, -i)) for i in range(count)]
 
 
+def overdue_q(today: dt.date) -> Q:
+    """Overdue facts: the one SLA rule (lib/sla.py) on the clock the application recorded."""
+    return sla.overdue_q(today=today, running=Q(clock_running=True))
+
+
 def _figures(period: Period, *, today: dt.date) -> dict:
     in_month = Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
     in_year = Q(submitted_at__gte=period.year_start, submitted_at__lt=period.end)
@@ -98,7 +100,7 @@ def _figures(period: Period, *, today: dt.date) -> dict:
         "month_count": Count("pk", filter=in_month),
         "year_count": Count("pk", filter=in_year),
         "backlog": Count("pk", filter=Q(closed_at=None)),
-        "overdue": Count("pk", filter=Q(closed_at=None, status__in=SLA_RUNNING, due_date__lt=today)),
+        "overdue": Count("pk", filter=overdue_q(today)),
         "decided": Count("pk", filter=closed_in_month & Q(on_time__isnull=False)),
         "on_time": Count("pk", filter=closed_in_month & Q(on_time=True)),
         "issued": Count("pk", filter=issued_in_month),
@@ -123,7 +125,6 @@ def _finish(row: dict) -> dict:
 
 def dashboard_by_kecamatan(period: Period, *, today: dt.date | None = None) -> list[dict]:
     """One row per kecamatan that is active or has facts, with the period's figures (2 queries)."""
-    from tenants.models import Kecamatan
 
     today = today or timezone.localdate()
     figures = {

@@ -193,6 +193,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "record-platform-heartbeat": {"task": "tenants.tasks.record_heartbeat", "schedule": 300.0},
     "applications-expire-and-remind": {"task": "applications.tasks.expire_and_remind_all", "schedule": 3600.0},
+    # Signing batches: queue again the letters whose task a dead worker lost; issue applications
+    # whose letter is signed (see applications/services.py).
+    "applications-sweep-signing-batches": {"task": "applications.tasks.sweep_signing_batches", "schedule": 60.0},
+    "applications-reconcile-signed-letters": {
+        "task": "applications.tasks.reconcile_signed_letters",
+        "schedule": 300.0,
+    },
 }
 
 # ---------------------------------------------------------------------------- notifications

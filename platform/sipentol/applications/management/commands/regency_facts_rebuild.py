@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from sipentol.regency.services import regency_facts_rebuild
+from sipentol.applications.facts import application_facts_rebuild
+from tenants.models import Kecamatan
 
 
 class Command(BaseCommand):
@@ -12,12 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--kecamatan", action="append", help="slug; repeat for several (default: all)")
 
     def handle(self, *args, **options):
-        from tenants.models import Kecamatan
-
         selected = None
         if options["kecamatan"]:
             selected = list(Kecamatan.objects.filter(slug__in=options["kecamatan"]))
-        counts = regency_facts_rebuild(kecamatan_list=selected)
+        counts = application_facts_rebuild(kecamatan_list=selected)
         for schema, rows in counts.items():
             self.stdout.write(f"{schema}: {rows}")
         self.stdout.write(self.style.SUCCESS(f"{sum(counts.values())} facts in {len(counts)} kecamatan"))

@@ -1,6 +1,7 @@
 """PAdES signatures (pyHanko, sub-filter ETSI.CAdES.detached) through one adapter per provider.
 
-Adapters: `Pkcs12Signer` (a signer's own PKCS#12, stored encrypted, its key cached in memory
+Adapters take keys and certificates, never models (`sipentol.letters.signers` maps a
+SignerCredential onto one): `Pkcs12Signer` (a signer's own PKCS#12, its key cached in memory
 after the first use: pyHanko's stock loader would re-read and re-decrypt it for every
 signature) and `BsreRemoteSigner` (BSrE-like remote API: POST the PDF with NIK + passphrase,
 get the signed PDF back; the passphrase is sent once and never stored or logged).
@@ -17,11 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
-
-from . import crypto
-from .models import SignerCredential
 
 log = logging.getLogger(__name__)
 FIELD_NAME = "TandaTanganCamat"
@@ -33,23 +30,26 @@ class SigningError(Exception):
 
 # ---------------------------------------------------------------------------- adapters
 class Pkcs12Signer:
+    """Signs with a PKCS#12. `load` returns (p12 bytes, password) and is called only when the
+    key is not cached yet; `cache_scope` tells apart signers whose files could be equal."""
+
     _cache: dict[tuple, object] = {}
     _lock = threading.Lock()
 
-    def __init__(self, credential: SignerCredential):
-        self.credential = credential
+    def __init__(self, *, fingerprint: bytes, load, cache_scope: tuple = ()):
+        self.fingerprint = fingerprint
+        self.load = load
+        self.cache_scope = cache_scope
 
     def _simple_signer(self):
         from pyhanko.sign.signers import SimpleSigner
 
-        cred = self.credential
-        blob = bytes(cred.p12_encrypted or b"")
-        key = (connection.schema_name, cred.pk, hashlib.sha256(blob).hexdigest())
+        key = (*self.cache_scope, hashlib.sha256(self.fingerprint).hexdigest())
         signer = self._cache.get(key)
         if signer is None:
-            password = crypto.decrypt(cred.p12_password_encrypted) if cred.p12_password_encrypted else None
             try:
-                loaded = SimpleSigner.load_pkcs12_data(crypto.decrypt(blob), other_certs=[], passphrase=password)
+                p12, password = self.load()
+                loaded = SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
                 signer = cached_key_signer(loaded)
             except Exception as exc:  # cryptography raises several types for a bad file/password
                 raise SigningError(
@@ -116,8 +116,8 @@ def cached_key_signer(simple_signer):
 class BsreRemoteSigner:
     """Client of a BSrE-like signing API: POST {BSRE_URL}/api/sign/pdf (multipart)."""
 
-    def __init__(self, credential: SignerCredential):
-        self.credential = credential
+    def __init__(self, *, nik: str):
+        self.nik = nik
 
     def sign(self, pdf: bytes, *, passphrase: str | None, reason: str, location: str) -> bytes:
         import requests
@@ -131,7 +131,7 @@ class BsreRemoteSigner:
             response = requests.post(
                 settings.BSRE_URL.rstrip("/") + "/api/sign/pdf",
                 files={"file": ("surat.pdf", pdf, "application/pdf")},
-                data={"nik": self.credential.bsre_nik, "passphrase": passphrase, "tampilan": "invisible"},
+                data={"nik": self.nik, "passphrase": passphrase, "tampilan": "invisible"},
                 auth=auth,
                 timeout=settings.BSRE_TIMEOUT_SECONDS,
             )
@@ -145,13 +145,6 @@ class BsreRemoteSigner:
                 raise SigningError(_("BSrE menolak permintaan: periksa NIK dan passphrase Anda, lalu coba lagi."))
             raise SigningError(_("BSrE gagal menandatangani surat. Coba lagi beberapa saat lagi."))
         return response.content
-
-
-ADAPTERS = {SignerCredential.Kind.PKCS12: Pkcs12Signer, SignerCredential.Kind.BSRE: BsreRemoteSigner}
-
-
-def adapter_for(credential: SignerCredential):
-    return ADAPTERS[credential.kind](credential)
 
 
 def pades_sign(pdf: bytes, simple_signer, *, reason: str, location: str) -> bytes:

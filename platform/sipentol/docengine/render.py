@@ -1,4 +1,4 @@
-"""Letter PDFs: a sandboxed body template inside our letterhead, rendered by WeasyPrint.
+"""Letter PDFs: a sandboxed body template inside the letterhead layout, rendered by WeasyPrint.
 
 The admin-edited body is compiled by an Engine with no builtins but `sandbox_library`; the
 application's field values are only ever context VALUES (autoescaped), never template source.
@@ -18,7 +18,6 @@ from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
-from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -26,7 +25,8 @@ from django.utils.translation import gettext as _
 # WeasyPrint logs every layout step at INFO: hundreds of lines per letter.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-ASSET_DIR = Path(__file__).resolve().parent / "static" / "letters"
+ASSET_DIR = Path(__file__).resolve().parent / "assets"
+LAYOUT_DIR = Path(__file__).resolve().parent / "layout"
 FORBIDDEN_TAGS = {"load", "include", "ssi", "debug", "extends", "block", "autoescape", "csrf_token", "url", "filter"}
 MAX_TEMPLATE_CHARS = 100_000
 
@@ -36,7 +36,7 @@ class TemplateRejected(ValueError):
 
 
 class _SandboxEngine(Engine):
-    default_builtins = ["sipentol.letters.sandbox_library"]
+    default_builtins = ["sipentol.docengine.sandbox_library"]
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +44,12 @@ def sandbox_engine() -> Engine:
     return _SandboxEngine(
         dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=True, debug=False, string_if_invalid=""
     )
+
+
+@lru_cache(maxsize=1)
+def layout_engine() -> Engine:
+    """The engine of our own letterhead layout (trusted templates of this package only)."""
+    return Engine(dirs=[str(LAYOUT_DIR)], app_dirs=False, libraries={"i18n": "django.templatetags.i18n"})
 
 
 def compile_body(html: str):
@@ -151,17 +157,23 @@ def letter_html(
         "title": title,
     }
     body = compile_body(body_html).render(Context(context, autoescape=True))
-    return render_to_string(
-        "letters/pdf/letter.html",
-        {
-            **context,
-            "body": mark_safe(body),  # noqa: S308 (autoescaped output of the sandbox engine)
-            "extra_css": _css_text(css),
-            "logo_url": (ASSET_DIR / "logo-kabupaten-mojokerto.svg").as_uri(),
-            "signature": signature,
-            "qr": qr_data_uri(verify_url) if verify_url else "",
-            "verify_url": verify_url or "",
-        },
+    return (
+        layout_engine()
+        .get_template("letter.html")
+        .render(
+            Context(
+                {
+                    **context,
+                    "body": mark_safe(body),  # noqa: S308 (autoescaped output of the sandbox engine)
+                    "extra_css": _css_text(css),
+                    "logo_url": (ASSET_DIR / "logo-kabupaten-mojokerto.svg").as_uri(),
+                    "signature": signature,
+                    "qr": qr_data_uri(verify_url) if verify_url else "",
+                    "verify_url": verify_url or "",
+                },
+                autoescape=True,
+            )
+        )
     )
 
 

@@ -1,0 +1,64 @@
+"""The application facts the regency roll-up keeps, and the registry that carries them there.
+
+The application (layer 5) writes a fact row inside each transition's transaction; the regency
+(layer 6) stores it in the public schema. Neither imports the other: `sipentol.regency`
+registers its sink here in `AppConfig.ready()`, and `sipentol.applications` publishes plain
+`ApplicationFactRow` values. Without a registered sink, publishing is an error, never a silent
+loss (a fact missing from the regency dashboard would go unnoticed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ApplicationFactRow:
+    """What a leadership comparison needs of one application: no name, NIK, phone or e-mail."""
+
+    application_id: int
+    service_code: str
+    service_name: str
+    channel: str
+    desa_code: str
+    status: str
+    submitted_at: dt.datetime | None
+    due_date: dt.date | None
+    closed_at: dt.datetime | None
+    issued_at: dt.datetime | None
+    sla_working_days: int | None
+    working_days_taken: int | None
+    on_time: bool | None
+    clock_running: bool
+    skm_total: int | None
+    rated_at: dt.datetime | None
+
+
+class FactSink(Protocol):
+    def upsert(self, *, kecamatan_id: int, rows: list[ApplicationFactRow]) -> None:
+        """Store the rows in the caller's transaction (insert or update by application)."""
+
+    def purge_older(self, *, kecamatan_id: int, before: dt.datetime) -> int:
+        """Delete the kecamatan's rows not written since `before` (their application is gone)."""
+
+
+_sinks: list[FactSink] = []
+
+
+def register_sink(sink: FactSink) -> None:
+    if sink not in _sinks:
+        _sinks.append(sink)
+
+
+def publish(*, kecamatan_id: int, rows: list[ApplicationFactRow]) -> None:
+    if not _sinks:
+        raise RuntimeError("no application fact sink registered (is sipentol.regency installed?)")
+    if rows:
+        for sink in _sinks:
+            sink.upsert(kecamatan_id=kecamatan_id, rows=rows)
+
+
+def purge_older(*, kecamatan_id: int, before: dt.datetime) -> int:
+    return sum(sink.purge_older(kecamatan_id=kecamatan_id, before=before) for sink in _sinks)

@@ -1,11 +1,9 @@
-"""Usage against quota per kecamatan, counted from the regency facts (public schema only)."""
+"""Plans, and usage against quota per kecamatan. The counts come from the caller (the ops console
+reads them from the regency facts): billing_and_quota imports only tenants."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-
-from sipentol.regency.selectors import Period, month_counts_by_kecamatan
 
 from .models import DEFAULT_PLAN_NAME, Plan, Subscription
 
@@ -51,26 +49,8 @@ def plan_for(kecamatan) -> Plan:
     return subscription.plan if subscription else default_plan()
 
 
-def usage_for(kecamatan, month: dt.date | str | None = None) -> Usage:
-    """This kecamatan's applications submitted and letters issued in `month` (default: this month)."""
-    counts = month_counts_by_kecamatan(_period(month)).get(kecamatan.pk, {})
-    return Usage(plan_for(kecamatan), counts.get("submitted", 0), counts.get("issued", 0))
-
-
-def usage_by_kecamatan(kecamatan_list, month: dt.date | str | None = None) -> dict[int, Usage]:
-    """Usage of many kecamatan at once, for the ops console: 3 queries whatever their number."""
-    counts = month_counts_by_kecamatan(_period(month))
+def plans_by_kecamatan(kecamatan_list) -> dict[int, Plan]:
+    """The plan of each kecamatan (its subscription's, else the default): 2 queries."""
     plans = {s.kecamatan_id: s.plan for s in Subscription.objects.select_related("plan")}
     fallback = default_plan()
-    return {
-        k.pk: Usage(
-            plans.get(k.pk, fallback), counts.get(k.pk, {}).get("submitted", 0), counts.get(k.pk, {}).get("issued", 0)
-        )
-        for k in kecamatan_list
-    }
-
-
-def _period(month: dt.date | str | None) -> Period:
-    if isinstance(month, dt.date):
-        return Period(month.replace(day=1))
-    return Period.parse(month)
+    return {k.pk: plans.get(k.pk, fallback) for k in kecamatan_list}

@@ -13,9 +13,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from services_catalog.configured.services import kecamatan_services_init
-
 from .models import Domain, Kecamatan, OpsEvent
+from .provisioning import kecamatan_steps
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +67,10 @@ def kecamatan_provision(
     else:
         kecamatan, created = existing, False
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
-    # Its own service list, copied from the regency catalog (idempotent; keeps local changes).
-    kecamatan_services_init(kecamatan=kecamatan, actor=actor)
+    # What the apps prepare in it (its own service list, copied from the regency catalog, ...):
+    # each step is idempotent and keeps the kecamatan's local changes.
+    for step in kecamatan_steps():
+        step.run(kecamatan=kecamatan, actor=actor)
     return kecamatan, created
 
 

@@ -88,9 +88,8 @@ def mojosari_client(mojosari) -> Client:
     return Client(HTTP_HOST=MOJOSARI_HOST)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup):
-    """A real Celery worker (separate process) on the suite's broker and test database."""
+def start_celery_worker(*, log_name: str = "worker.log", extra_env: dict | None = None) -> subprocess.Popen:
+    """A real Celery worker (separate process, solo pool) on the suite's broker, queue and test database."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -99,9 +98,10 @@ def celery_worker_process(django_db_setup):
         "DATABASE_URL": _database_url(db),
         "DJANGO_SETTINGS_MODULE": "sipentol.settings.dev",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+        **(extra_env or {}),
     }
     queue = settings.CELERY_TASK_DEFAULT_QUEUE if hasattr(settings, "CELERY_TASK_DEFAULT_QUEUE") else "celery"
-    log = open(Path(os.environ["SIPENTOL_DATA_DIR"]) / "worker.log", "wb")  # noqa: SIM115
+    log = open(Path(os.environ["SIPENTOL_DATA_DIR"]) / log_name, "ab")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -126,14 +126,26 @@ def celery_worker_process(django_db_setup):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the child has its own copy of the file descriptor
     _wait_for_worker(proc)
-    yield proc
+    return proc
+
+
+def stop_celery_worker(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """A real Celery worker (separate process) on the suite's broker and test database."""
+    proc = start_celery_worker()
+    yield proc
+    stop_celery_worker(proc)
 
 
 def _database_url(db: dict) -> str:

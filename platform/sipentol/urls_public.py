@@ -10,7 +10,7 @@ urlpatterns = [
     path("", regency_views.home, name="regency-home"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path("ops/", include("tenants.ops_urls")),
+    path("ops/", include("sipentol.ops.urls")),
     path("dashboard/", include("sipentol.regency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConfiguredServicesConfig(AppConfig):
@@ -7,3 +8,13 @@ class ConfiguredServicesConfig(AppConfig):
     name = "services_catalog.configured"
     label = "configured_services"
     verbose_name = "Configured services (per kecamatan)"
+
+    def ready(self) -> None:
+        # tenants imports no tenant app: provisioning a kecamatan runs this registered step.
+        from tenants.provisioning import Step, register_kecamatan_step
+
+        from .services import kecamatan_services_init
+
+        register_kecamatan_step(
+            Step(name="services", label=_("Daftar layanan dari katalog"), run=kecamatan_services_init, order=10)
+        )

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from billing_and_quota.models import Plan, Subscription
-from billing_and_quota.selectors import usage_for
+from sipentol.ops.selectors import usage_for
 from sipentol.regency.models import ApplicationFact
 from tests.regency.helpers import issue, submit
 

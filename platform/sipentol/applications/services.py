@@ -689,12 +689,12 @@ def _enqueue_batch_items(schema_name: str, item_ids: list[int]) -> int:
     return len(queued)
 
 
-# A pending item queued this long ago has lost its task (worker killed, broker restarted).
-BATCH_ITEM_STALE_SECONDS = 60
-
-
-def signing_batches_sweep(*, older_than_seconds: int = BATCH_ITEM_STALE_SECONDS) -> int:
-    """Beat job, per kecamatan: queue again the batch items whose task was lost. Idempotent."""
+def signing_batches_sweep(*, older_than_seconds: int | None = None) -> int:
+    """Beat job, per kecamatan: queue again the batch items whose task was lost (worker killed,
+    broker restarted): pending longer than SIGNING_BATCH_STALE_SECONDS after queuing. Idempotent:
+    a duplicate of a task still running finds its item signed and does nothing."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.SIGNING_BATCH_STALE_SECONDS
     stale = letter_selectors.signing_batch_items_stale(older_than_seconds=older_than_seconds)
     return _enqueue_batch_items(connection.schema_name, stale) if stale else 0
 

@@ -121,7 +121,7 @@ class SignerCredential(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signer_credentials")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # PKCS#12 and its password, each encrypted with SIGNING_KEY_ENCRYPTION_KEY (see crypto.py).
+    # PKCS#12 and its password, each encrypted with SIGNING_KEY_ENCRYPTION_KEY (docengine/crypto.py).
     p12_encrypted = models.BinaryField(null=True, blank=True)
     p12_password_encrypted = models.BinaryField(null=True, blank=True)
     # BSrE signs for a person identified by NIK; the passphrase is asked at each signing.

@@ -46,6 +46,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "sipentol.portal",
+    "sipentol.ops",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -201,6 +202,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
 }
+# A signing batch item still pending this long after it was queued lost its task (worker killed).
+SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 
 # ---------------------------------------------------------------------------- notifications
 # E-mail over SMTP (make run / tests: a local catcher); WhatsApp Business Cloud API.

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from services_catalog.services import catalog_load
 from tenants.models import Desa, Kecamatan
+from tenants.provisioning import regency_steps
 from tenants.regency_data import FIRST_TENANT_CODE, read_regency
 from tenants.selectors import kecamatan_url, regency_url
 from tenants.services import kecamatan_provision
@@ -22,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="also create demo staff users for Jetis")
 
     def handle(self, *args, demo: bool, **options):
-        # The catalog first: provisioning copies it into each kecamatan.
-        catalog = catalog_load(actor="load_regency")
+        # The regency's own data first (the service catalog): provisioning copies it into each kecamatan.
+        loaded = [step.run(actor="load_regency") for step in regency_steps()]
         created_tenants = created_desa = 0
         for row in read_regency():
             status = Kecamatan.Status.ACTIVE if row.code == FIRST_TENANT_CODE else Kecamatan.Status.ONBOARDING
@@ -37,8 +37,9 @@ class Command(BaseCommand):
                     created_desa += made
         self.stdout.write(
             f"Regency loaded: {Kecamatan.objects.count()} kecamatan ({created_tenants} new), "
-            f"{Desa.objects.count()} desa/kelurahan ({created_desa} new); "
-            f"service catalog: {catalog.created} new, {catalog.updated} updated."
+            f"{Desa.objects.count()} desa/kelurahan ({created_desa} new)"
+            + "".join(f"; {text}" for text in loaded)
+            + "."
         )
         if demo:
             if not settings.DEBUG:

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing_and_quota.selectors import WARNING_PERCENT, usage_by_kecamatan
+from billing_and_quota.selectors import WARNING_PERCENT
 from sipentol.health import run_checks
+from tenants.models import Kecamatan, OpsEvent
+from tenants.selectors import kecamatan_host, kecamatan_list
+from tenants.services import kecamatan_set_status
 
-from .models import Kecamatan, OpsEvent
-from .selectors import kecamatan_host, kecamatan_list
-from .services import kecamatan_set_status
+from .selectors import usage_by_kecamatan
 
 ops_required = staff_member_required(login_url="ops:login")
 
@@ -27,7 +28,7 @@ def console(request):
     rows = [{"k": k, "host": kecamatan_host(k), "usage": usage[k.pk]} for k in kecamatan]
     return render(
         request,
-        "tenants/ops_console.html",
+        "ops/console.html",
         {
             "rows": rows,
             "health_ok": ok,

@@ -35,6 +35,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	PYTHONPATH=platform:. $(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest tests --ignore=tests/bench $(PYTEST_ARGS)
 
 bench: install
@@ -42,6 +43,7 @@ bench: install
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	PYTHONPATH=platform:. $(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 format: $(STAMP)

@@ -24,12 +24,11 @@ from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
 from sipentol.accounts.decorators import is_verified_staff, staff_role
 from sipentol.accounts.models import Role
-from sipentol.lib import storage
 
 from . import selectors, services
 from .forms import ApplicationForm
 from .models import Application, Document, Event, Status
-from .views import _store_files
+from .uploads import requirement_files_store, uploads_discard
 
 REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
 
@@ -137,7 +136,7 @@ class ApplicationSubmitApi(APIView):
         form = ApplicationForm(data, request.FILES, service=service, kecamatan=request.tenant)
         if not form.is_valid():
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
-        uploads = _store_files(form, form.requirements, request.FILES)
+        uploads = requirement_files_store(form, form.requirements, request.FILES)
         if uploads is None:
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         applicant, values = form.split()
@@ -152,8 +151,7 @@ class ApplicationSubmitApi(APIView):
                 channel="api",
             )
         except services.TransitionError as exc:
-            for _name, result in uploads.values():
-                storage.delete(result.key)
+            uploads_discard(uploads)
             return _errors(exc)
         body = {
             "public_id": application.public_id,
@@ -241,7 +239,7 @@ class CitizenDetailApi(APIView):
         if application is None or not application.check_secret(token):
             raise Http404  # never 403: no oracle for ids
         data = CitizenDetailOutput(application).data
-        data["documents"] = DocumentOutput(application.documents.filter(superseded=False), many=True).data
+        data["documents"] = DocumentOutput(application.documents.current(), many=True).data
         return Response(data)
 
 
@@ -305,7 +303,7 @@ class StaffQueueApi(APIView):
 
 def _staff_detail(application: Application) -> dict:
     data = StaffDetailOutput(application).data
-    data["documents"] = DocumentOutput(application.documents.filter(superseded=False), many=True).data
+    data["documents"] = DocumentOutput(application.documents.current(), many=True).data
     data["events"] = EventOutput(application.events.all(), many=True).data
     return data
 
@@ -334,7 +332,7 @@ class VerdictApi(APIView):
     @extend_schema(request=VerdictInputSerializer, responses=DocumentOutput, tags=["kantor"])
     def post(self, request, pk: int, doc_pk: int):
         application = selectors.application_get_for_staff(request.user, pk)
-        document = application.documents.filter(pk=doc_pk, superseded=False).first()
+        document = application.documents.current().filter(pk=doc_pk).first()
         if document is None:
             raise Http404
         payload = self.VerdictInputSerializer(data=request.data)
@@ -368,8 +366,7 @@ class RequestCompletionApi(APIView):
         ]
         if not items:  # default: every document marked "redo"
             items = [
-                services.RequirementNote(d.requirement_code, d.verdict_reason)
-                for d in application.documents.filter(superseded=False, verdict=Document.Verdict.REDO)
+                services.RequirementNote(d.requirement_code, d.verdict_reason) for d in application.documents.to_redo()
             ]
         try:
             application = services.application_request_completion(

@@ -96,6 +96,16 @@ class Application(models.Model):
         return sla.is_overdue(due=self.due_date, running=self.clock_running, today=today or timezone.localdate())
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        """The files in force: a file the citizen uploaded again supersedes the earlier one."""
+        return self.filter(superseded=False)
+
+    def to_redo(self):
+        """Current files staff asked the citizen to upload again."""
+        return self.current().filter(verdict=Document.Verdict.REDO)
+
+
 class Document(models.Model):
     """One uploaded file for one requirement. A redone file supersedes the earlier one."""
 
@@ -120,6 +130,8 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verdict_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "requirement_code", "-uploaded_at"]

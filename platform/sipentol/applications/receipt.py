@@ -19,7 +19,7 @@ def render_receipt_pdf(application: Application, *, kecamatan) -> bytes:
             "application": application,
             "kecamatan": kecamatan,
             "printed_at": timezone.localtime(),
-            "documents": application.documents.filter(superseded=False),
+            "documents": application.documents.current(),
         },
     )
     return html_to_pdf(html)

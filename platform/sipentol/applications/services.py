@@ -23,7 +23,7 @@ from services_catalog.configured.models import KecamatanService
 from sipentol.docengine.signing import SigningError
 from sipentol.letters import selectors as letter_selectors
 from sipentol.letters import services as letter_services
-from sipentol.lib import sla, storage
+from sipentol.lib import sla
 from sipentol.lib.errors import error_text
 from sipentol.lib.uploads import StoredUpload
 from sipentol.notifications.services import outbox_emit
@@ -34,6 +34,7 @@ from tenants.selectors import kecamatan_url
 from . import lifecycle
 from .facts import application_fact_publish
 from .models import AccessCode, Application, Document, Event, Status, hash_secret
+from .uploads import uploads_discard
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
@@ -220,15 +221,14 @@ def application_save(
                 _submit(application, actor=assisted_by, secret=secret)
     except IntegrityError:
         # Same idempotency key already stored: the first request won. Drop this one's files.
-        for _name, stored in uploads.values():
-            storage.delete(stored.key)
+        uploads_discard(uploads)
         existing = Application.objects.get(idempotency_key=idempotency_key)
         return existing, None, False
     return application, secret, created
 
 
 def _document_add(application: Application, *, code: str, name: str, stored: StoredUpload, actor=None) -> Document:
-    application.documents.filter(requirement_code=code, superseded=False).update(superseded=True)
+    application.documents.current().filter(requirement_code=code).update(superseded=True)
     document = Document.objects.create(
         application=application,
         requirement_code=code,
@@ -263,7 +263,7 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
 
 
 def missing_requirements(application: Application) -> list[str]:
-    have = set(application.documents.filter(superseded=False).values_list("requirement_code", flat=True))
+    have = set(application.documents.current().values_list("requirement_code", flat=True))
     return [r.name for r in application.service.requirements.all() if r.required and r.code not in have]
 
 
@@ -312,11 +312,7 @@ def application_cancel(*, application: Application, reason: str = "") -> Applica
 
 
 def redo_requirement_codes(application: Application) -> list[str]:
-    return list(
-        application.documents.filter(superseded=False, verdict=Document.Verdict.REDO).values_list(
-            "requirement_code", flat=True
-        )
-    )
+    return list(application.documents.to_redo().values_list("requirement_code", flat=True))
 
 
 # ------------------------------------------------------------------ staff side
@@ -371,7 +367,7 @@ def application_request_completion(
         for item in items:
             if not item.reason.strip():
                 raise ValueError(_("Setiap berkas yang diminta ulang perlu alasan."))
-            document = application.documents.filter(requirement_code=item.requirement_code, superseded=False).first()
+            document = application.documents.current().filter(requirement_code=item.requirement_code).first()
             if document is None:
                 raise ValueError(
                     _("Persyaratan %(code)s tidak ada pada permohonan ini.") % {"code": item.requirement_code}
@@ -419,7 +415,7 @@ def application_verify(*, application: Application, actor) -> Application:
         application = _locked(application)
         if application.status != Status.IN_REVIEW:
             raise TransitionError(_("Hanya permohonan yang sedang diperiksa yang dapat diverifikasi."))
-        pending = application.documents.filter(superseded=False).exclude(verdict=Document.Verdict.ACCEPTED)
+        pending = application.documents.current().exclude(verdict=Document.Verdict.ACCEPTED)
         if pending.exists():
             raise TransitionError(_('Semua berkas harus dinilai "diterima" sebelum permohonan diverifikasi.'))
         _transition(application, Status.VERIFIED, actor=actor)

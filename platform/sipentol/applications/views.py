@@ -14,38 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get
 from sipentol.lib import storage
-from sipentol.lib.uploads import UploadRejected, store_upload
 
 from . import selectors, services
 from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
 from .models import Application, Status
-
-
-def _store_files(form, requirements, files) -> dict | None:
-    """Store each uploaded file; on any rejection delete what was stored and return None."""
-    stored: dict = {}
-    for req in requirements:
-        upload = files.get(f"doc_{req.code}")
-        if not upload:
-            continue
-        try:
-            result = store_upload(
-                upload,
-                original_name=upload.name,
-                label=req.name,
-                accepted_types=req.accepted_types,
-                max_image_mb=req.max_image_mb,
-                max_pdf_mb=req.max_pdf_mb,
-            )
-        except UploadRejected as exc:
-            form.add_error(f"doc_{req.code}", exc)
-            continue
-        stored[req.code] = (req.name, result)
-    if form.errors:
-        for _name, result in stored.values():
-            storage.delete(result.key)
-        return None
-    return stored
+from .uploads import requirement_files_store, uploads_discard
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,9 +30,7 @@ def apply(
     except KecamatanService.DoesNotExist as exc:
         raise Http404 from exc
     has_files = (
-        set(application.documents.filter(superseded=False).values_list("requirement_code", flat=True))
-        if application
-        else set()
+        set(application.documents.current().values_list("requirement_code", flat=True)) if application else set()
     )
     draft = request.method == "POST" and request.POST.get("action") == "draft"
     if request.method == "GET":
@@ -76,7 +47,7 @@ def apply(
         form.add_error(None, _("Centang pernyataan persetujuan pemohon sebelum mengajukan atas namanya."))
     if not form.is_valid():
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
-    uploads = _store_files(form, form.requirements, request.FILES)
+    uploads = requirement_files_store(form, form.requirements, request.FILES)
     if uploads is None:
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     applicant, data = form.split()
@@ -94,8 +65,7 @@ def apply(
             channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
         )
     except services.TransitionError as exc:
-        for _name, result in uploads.values():
-            storage.delete(result.key)
+        uploads_discard(uploads)
         form.add_error(None, str(exc))
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     if kiosk:  # the office laptop keeps nothing: the secret link goes only to the phone/e-mail
@@ -153,9 +123,9 @@ def receipt(request, public_id):
         {
             "application": application,
             "timeline": selectors.citizen_timeline(application),
-            "documents": application.documents.filter(superseded=False),
+            "documents": application.documents.current(),
             "secret_link": link,
-            "redo": application.documents.filter(superseded=False, verdict="redo"),
+            "redo": application.documents.to_redo(),
         },
     )
 
@@ -178,7 +148,7 @@ def complete(request, public_id):
     if application.status != Status.NEEDS_COMPLETION:
         messages.info(request, _("Permohonan ini tidak sedang menunggu kelengkapan."))
         return redirect("applications:receipt", public_id=public_id)
-    documents = list(application.documents.filter(superseded=False, verdict="redo"))
+    documents = list(application.documents.to_redo())
     requirements = {r.code: r for r in application.service.requirements.all()}
     if request.method == "GET":
         form = CompletionForm(documents=documents)
@@ -187,14 +157,13 @@ def complete(request, public_id):
     if not form.is_valid():
         return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
     reqs = [requirements[d.requirement_code] for d in documents if d.requirement_code in requirements]
-    uploads = _store_files(form, reqs, request.FILES)
+    uploads = requirement_files_store(form, reqs, request.FILES)
     if uploads is None:
         return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
     try:
         services.application_complete(application=application, uploads=uploads)
     except services.TransitionError as exc:
-        for _name, result in uploads.values():
-            storage.delete(result.key)
+        uploads_discard(uploads)
         form.add_error(None, str(exc))
         return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
     messages.success(request, _("Terima kasih, berkas perbaikan sudah kami terima dan akan diperiksa ulang."))

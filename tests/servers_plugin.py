@@ -2,8 +2,8 @@
 
 Loaded with `-p tests.servers_plugin` (pyproject addopts) so that it runs before
 pytest-django configures Django. PostgreSQL and Redis come from DATABASE_URL / REDIS_URL
-when set (CI: this machine's servers), else from the embedded wheels; the S3 server
-(SeaweedFS) is always started by the suite unless S3_ENDPOINT is given.
+when set (CI: this machine's servers), else from the embedded wheels (the `devservers` extra);
+the S3 server (SeaweedFS) is always started by the suite unless S3_ENDPOINT is given.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from sipentol.lib import embedded  # noqa: E402
+from sipentol_devtools import embedded  # noqa: E402
 
 RUN_ID = uuid.uuid4().hex[:8]
 _data = Path(tempfile.mkdtemp(prefix="sipentol-test-"))

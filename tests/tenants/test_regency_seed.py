@@ -1,7 +1,6 @@
 """The regency loaded from the CSV: 18 kecamatan tenants, their domains and desa."""
 
 from django.core.management import call_command
-from django.db import connection
 
 from tenants.models import Desa, Domain, Kecamatan, OpsEvent
 
@@ -49,29 +48,3 @@ def test_it_never_reactivates_a_suspended_kecamatan_on_reload(jetis):
 
     jetis.refresh_from_db()
     assert jetis.status == "suspended"
-
-
-def test_it_creates_demo_staff_and_prints_their_logins(jetis, capsys, settings):
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
-
-    settings.DEBUG = True
-    call_command("load_regency", "--demo")
-    out = capsys.readouterr().out
-
-    assert "camat" in out and "demo-sipentol-2026" in out and "http://jetis.localhost:8000/" in out
-    with tenant_context(jetis):
-        camat = get_user_model().objects.get(username="camat")
-        assert camat.staff.role == "camat"
-        assert camat.check_password("demo-sipentol-2026")
-    connection.set_schema_to_public()
-    assert get_user_model().objects.filter(username="diskominfo", is_staff=True).exists()
-
-
-def test_it_refuses_demo_logins_outside_development(db, settings):
-    import pytest
-    from django.core.management.base import CommandError
-
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("load_regency", "--demo", verbosity=0)

@@ -1,4 +1,4 @@
-"""Development and tests: embedded servers (see sipentol.lib.embedded) and friendly defaults."""
+"""Development and tests: embedded servers (see sipentol_devtools.embedded) and friendly defaults."""
 
 from .base import *  # noqa: F403
 from .base import env, envbool
@@ -9,6 +9,11 @@ ALLOWED_HOSTS = ALLOWED_HOSTS + EXTRA_HOSTS  # noqa: F405
 PUBLIC_HOSTS = PUBLIC_HOSTS + EXTRA_HOSTS  # noqa: F405
 PUBLIC_PORT = env("PUBLIC_PORT", "8000")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# The development tools' management commands (load_demo, letters_dev_ca). The only settings that
+# install the package: production never does, and the production wheel leaves it out.
+SHARED_APPS = [*SHARED_APPS, "sipentol_devtools"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "sipentol_devtools"]  # noqa: F405
 
 # Tests: a database name of their own (several suites may share one server), and cache keys
 # that never meet another run's.

@@ -1,27 +1,22 @@
 """Load Kabupaten Mojokerto: 18 kecamatan tenants, their domains and desa/kelurahan.
 
-Idempotent: a second run changes nothing. `--demo` adds demo staff for Jetis and prints
-their logins (development only).
+Idempotent: a second run changes nothing. Demo staff for `make run` come from the
+development-only `load_demo` (sipentol_devtools).
 """
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tenants.models import Desa, Kecamatan
 from tenants.provisioning import regency_steps
 from tenants.regency_data import FIRST_TENANT_CODE, read_regency
-from tenants.selectors import kecamatan_url, regency_url
 from tenants.services import kecamatan_provision
 
 
 class Command(BaseCommand):
     help = "Load the regency's kecamatan (as tenants) and desa/kelurahan from the CSV."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true", help="also create demo staff users for Jetis")
-
-    def handle(self, *args, demo: bool, **options):
+    def handle(self, *args, **options):
         # The regency's own data first (the service catalog): provisioning copies it into each kecamatan.
         loaded = [step.run(actor="load_regency") for step in regency_steps()]
         created_tenants = created_desa = 0
@@ -41,17 +36,3 @@ class Command(BaseCommand):
             + "".join(f"; {text}" for text in loaded)
             + "."
         )
-        if demo:
-            if not settings.DEBUG:
-                raise CommandError("--demo creates known passwords: only with DEBUG on (development).")
-            from tenants.demo import demo_staff_ensure
-
-            jetis = Kecamatan.objects.get(code=FIRST_TENANT_CODE)
-            logins = demo_staff_ensure(jetis)
-            self.stdout.write(f"\nRegency site: {regency_url()}   Ops console: {regency_url('/ops/')}")
-            self.stdout.write(f"Jetis site:   {kecamatan_url(jetis)}")
-            self.stdout.write("Demo logins (development only):")
-            for login in logins:
-                self.stdout.write(
-                    f"  {login['where']:<8} {login['username']:<18} {login['password']:<22} {login['role']}"
-                )

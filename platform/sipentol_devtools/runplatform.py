@@ -1,7 +1,7 @@
 """`make run`: the whole platform on one machine, on embedded servers where no URL is given.
 
 Starts PostgreSQL / Valkey / SeaweedFS when DATABASE_URL / REDIS_URL / S3_ENDPOINT are unset
-(data kept in .data/ between runs), migrates, loads the regency in demo mode, then runs the
+(data kept in .data/ between runs), migrates, loads the regency and its demo staff, then runs the
 web server, a Celery worker and beat until Ctrl-C, when it stops everything it started.
 """
 
@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from sipentol.lib import embedded
+from sipentol_devtools import embedded
 
-REPO = Path(__file__).resolve().parent.parent.parent
-log = logging.getLogger("sipentol.run")
+REPO = Path(__file__).resolve().parents[2]
+log = logging.getLogger("sipentol_devtools.run")
 
 
 def _interrupt(*_args) -> None:
@@ -65,7 +65,8 @@ def main() -> int:
         subprocess.run([*manage, "migrate_platform", "-v", "0"], env=env, check=True, cwd=REPO)
         subprocess.run([*manage, "storage_init"], env=env, check=True, cwd=REPO)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=REPO)
-        subprocess.run([*manage, "load_regency", "--demo"], env=env, check=True, cwd=REPO)
+        subprocess.run([*manage, "load_regency"], env=env, check=True, cwd=REPO)
+        subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=REPO)
         # Development signing PKI: a CA per active kecamatan, certificates for Camat and Sekcam.
         subprocess.run([*manage, "letters_dev_ca"], env=env, check=True, cwd=REPO)
         children.append(subprocess.Popen([*manage, "runserver", f"0.0.0.0:{port}", "--noreload"], env=env, cwd=REPO))

@@ -2,7 +2,7 @@
 
 Real servers on loopback (the platform's channels talk SMTP and HTTP to them as they would in
 production), so a developer sees every e-mail, WhatsApp text and one-time code in the terminal
-and in `.data/outbox/`. Run: python -m sipentol.lib.devcatcher --smtp-port N --http-port M --dir D
+and in `.data/outbox/`. Run: python -m sipentol_devtools.devcatcher --smtp-port N --http-port M --dir D
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-log = logging.getLogger("sipentol.devcatcher")
+log = logging.getLogger("sipentol_devtools.devcatcher")
 
 
 class MailHandler:

@@ -1,4 +1,4 @@
-"""Demo staff for `make run` (development only): known logins printed on start."""
+"""Demo staff for `make run` (development only): known logins, printed on start by `load_demo`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context, tenant_context
 
 from sipentol.accounts.models import Role, StaffProfile
-
-from .models import Kecamatan
+from tenants.models import Kecamatan
 
 DEMO_PASSWORD = "demo-sipentol-2026"
 JETIS_STAFF = [

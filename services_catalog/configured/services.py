@@ -6,6 +6,7 @@ every other service works in the current tenant's schema and leaves a ServiceCha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ REQUIREMENT_FIELDS = (
     "order",
 )
 ALLOWED_UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
+# Archive classification codes (Permendagri 78/2012, 83/2022) are numbers joined by dots; a slash
+# or a space would break the letter number `[klasifikasi]/[urut]/[kode unit]/[tahun]`.
+LETTER_CLASSIFICATION_RE = re.compile(r"\d+(\.\d+)*")
 
 
 def kecamatan_services_init(*, kecamatan, actor: str = "system") -> int:
@@ -134,10 +138,22 @@ def _validate_service_changes(changes: dict[str, Any]) -> None:
         _validate_form_fields(changes["form_fields"])
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationError(_("Nama layanan tidak boleh kosong."))
+    if "letter_classification" in changes:
+        code = str(changes["letter_classification"])
+        if len(code) > 20 or not LETTER_CLASSIFICATION_RE.fullmatch(code):
+            raise ValidationError(
+                _(
+                    "Kode klasifikasi surat berupa angka, boleh dipisah titik, paling panjang 20 karakter "
+                    "(contoh 470 atau 474.3). Perbaiki lalu simpan lagi."
+                )
+            )
 
 
 def kecamatan_service_update(*, service: KecamatanService, actor: str, changes: dict[str, Any]) -> KecamatanService:
-    """Override components of this kecamatan's copy (SLA, fee, fields, texts, enabled)."""
+    """Override components of this kecamatan's copy (SLA, fee, fields, texts, letter classification, enabled).
+
+    The letter classification set here is the one every letter of the service is numbered with.
+    """
     _validate_service_changes(changes)
     with transaction.atomic():
         service = KecamatanService.objects.select_for_update().get(pk=service.pk)

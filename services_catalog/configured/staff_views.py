@@ -80,6 +80,13 @@ class ServiceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # Not on the portal: the start of every letter number of the service (the one source of it).
+    letter_classification = forms.CharField(
+        label=_l("Kode klasifikasi surat"),
+        help_text=_l("Awal nomor setiap surat layanan ini: [klasifikasi]/[urut]/[kode unit]/[tahun]. Contoh 474.3."),
+        widget=forms.TextInput(attrs={"maxlength": 20, "autocomplete": "off"}),
+    )
+    LETTER_FIELDS = ("letter_classification",)
 
     @classmethod
     def initial_for(cls, service: KecamatanService) -> dict:
@@ -91,7 +98,14 @@ class ServiceForm(forms.Form):
             "product": service.product,
             "complaint_handling": service.complaint_handling,
             "legal_basis": service.legal_basis,
+            "letter_classification": service.letter_classification,
         }
+
+    def portal_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.LETTER_FIELDS]
+
+    def letter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.LETTER_FIELDS]
 
     def clean_fee_rupiah(self) -> int:
         raw = self.cleaned_data["fee_rupiah"].strip().lower().removeprefix("rp").strip()
@@ -113,6 +127,7 @@ class ServiceForm(forms.Form):
             "product": data["product"].strip(),
             "complaint_handling": "\n".join(_lines(data["complaint_handling"])),
             "legal_basis": "\n".join(_lines(data["legal_basis"])),
+            "letter_classification": data["letter_classification"].strip(),
         }
 
 
@@ -278,11 +293,17 @@ def service_detail(request, slug: str):
         _form_invalid(request)
         return _render_service(request, service, form=form, status=400)
     try:
-        services.kecamatan_service_update(service=service, actor=_actor(request), changes=form.changes())
+        updated = services.kecamatan_service_update(service=service, actor=_actor(request), changes=form.changes())
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return _render_service(request, service, form=form, status=400)
     messages.success(request, _("Standar pelayanan disimpan dan langsung tampil di portal."))
+    if updated.letter_classification != service.letter_classification:
+        messages.info(
+            request,
+            _("Surat layanan ini yang ditandatangani mulai sekarang bernomor %(code)s/…")
+            % {"code": updated.letter_classification},
+        )
     return redirect("staff:service-detail", slug=slug)
 
 
@@ -451,6 +472,8 @@ ACTION_LABELS = {
     "field_add": _l("Isian formulir ditambahkan"),
     "field_update": _l("Isian formulir diubah"),
     "field_remove": _l("Isian formulir dihapus"),
+    # Written once, by letters' migration 0002, when a template's own code became the service's.
+    "letter_template_reconcile": _l("Kode klasifikasi surat diambil dari templat surat"),
 }
 CHANGE_LABELS = {
     "name": _l("Nama"),

@@ -124,7 +124,6 @@ def draft_and_sign(
     letter = letter_draft(
         application_id=None,
         service_slug=service,
-        classification="",
         holder_name=holder,
         holder_nik=nik,
         subject_data=data if data is not None else sktm_data(),

@@ -86,7 +86,7 @@ def test_it_issues_a_signed_letter_for_every_service(letters_env, slug):
         text = pdf_text(signed_pdf(letter))
     assert "PEMERINTAH KABUPATEN MOJOKERTO" in text and "KECAMATAN JETIS" in text
     assert letter.number in text
-    assert DEFAULT_LETTERS[slug][0].upper().split(" (")[0] in text.upper()
+    assert DEFAULT_LETTERS[slug].upper().split(" (")[0] in text.upper()
     assert "Drs. Bambang Wahyudi, M.Si." in text and "196805121993031007" in text
 
 

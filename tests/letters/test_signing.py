@@ -133,7 +133,7 @@ def test_it_signs_through_the_bsre_api_without_keeping_the_passphrase(
         signer_credential_bsre(user=letters_env.camat, nik=bsre_server.nik)
         letter = letter_submit_for_signature(
             letter=letter_draft(
-                application_id=None, service_slug="sktm", classification="", holder_name="Siti Aminah",
+                application_id=None, service_slug="sktm", holder_name="Siti Aminah",
                 holder_nik="3516164407850001", subject_data=sktm_data(), actor=letters_env.verifier,
             ),
             actor=letters_env.verifier,

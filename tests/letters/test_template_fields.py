@@ -110,7 +110,6 @@ def test_it_puts_what_the_citizen_entered_into_the_domisili_letter(letters_env):
         letter = letter_draft(
             application_id=None,
             service_slug="domisili",
-            classification="",
             holder_name=application.applicant_name,
             holder_nik=application.applicant_nik,
             subject_data=letter_subject_data(application),

@@ -47,6 +47,7 @@ def _standard_payload(service: KecamatanService, **overrides) -> dict:
         "product": service.product,
         "complaint_handling": service.complaint_handling,
         "legal_basis": service.legal_basis,
+        "letter_classification": service.letter_classification,
         **overrides,
     }
 

@@ -578,7 +578,6 @@ def application_letter_draft(*, application: Application, actor):
         letter = letter_services.letter_draft(
             application_id=application.pk,
             service_slug=application.service.slug,
-            classification=application.service.letter_classification,
             holder_name=application.applicant_name,
             holder_nik=application.applicant_nik,
             subject_data=letter_subject_data(application),

@@ -1,22 +1,24 @@
-"""The 12 Jetis services that end in a letter: slug -> (title, default classification code).
+"""The default letter of each catalog service: slug -> the letter's title (its heading).
 
-Slugs match services_catalog.configured KecamatanService.slug; classification codes follow
-the archive classification (Permendagri 78/2012) and are editable per kecamatan.
+Slugs match services_catalog.configured KecamatanService.slug; each has its body in
+templates_default/<slug>.html. The classification code that starts a letter's number is not
+here: it is a fact of the service, kept by the catalog and each kecamatan's copy
+(KecamatanService.letter_classification, edited on the service's configuration page).
 """
 
 from __future__ import annotations
 
-DEFAULT_LETTERS: dict[str, tuple[str, str]] = {
-    "waris": ("Surat Keterangan Waris", "474.3"),
-    "pindah-keluar": ("Surat Keterangan Pindah Keluar", "475"),
-    "pindah-datang": ("Surat Keterangan Pindah Datang", "475"),
-    "dispensasi-nikah": ("Surat Dispensasi Nikah", "474.2"),
-    "pengantar-skck": ("Surat Pengantar SKCK", "331"),
-    "sktm": ("Surat Keterangan Tidak Mampu", "401"),
-    "jampersal": ("Surat Keterangan Jaminan Persalinan (Jampersal)", "440"),
-    "domisili": ("Surat Keterangan Domisili", "470"),
-    "izin-keramaian": ("Surat Izin Keramaian", "300"),
-    "rekomendasi-bbm": ("Surat Rekomendasi Pembelian BBM", "541"),
-    "legalisir": ("Surat Keterangan Legalisasi", "045"),
-    "izin-penggunaan-jalan": ("Surat Izin Penggunaan Jalan", "620"),
+DEFAULT_LETTERS: dict[str, str] = {
+    "waris": "Surat Keterangan Waris",
+    "pindah-keluar": "Surat Keterangan Pindah Keluar",
+    "pindah-datang": "Surat Keterangan Pindah Datang",
+    "dispensasi-nikah": "Surat Dispensasi Nikah",
+    "pengantar-skck": "Surat Pengantar SKCK",
+    "sktm": "Surat Keterangan Tidak Mampu",
+    "jampersal": "Surat Keterangan Jaminan Persalinan (Jampersal)",
+    "domisili": "Surat Keterangan Domisili",
+    "izin-keramaian": "Surat Izin Keramaian",
+    "rekomendasi-bbm": "Surat Rekomendasi Pembelian BBM",
+    "legalisir": "Surat Keterangan Legalisasi",
+    "izin-penggunaan-jalan": "Surat Izin Penggunaan Jalan",
 }

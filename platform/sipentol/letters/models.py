@@ -31,9 +31,11 @@ class LetterSettings(models.Model):
 
 
 class LetterTemplate(models.Model):
+    """A kecamatan's body of one service's letter. The classification code of its number is the
+    service's (KecamatanService.letter_classification), never the template's."""
+
     service_slug = models.SlugField(_("layanan"), max_length=80, unique=True)
     title = models.CharField(_("judul surat"), max_length=150)
-    classification = models.CharField(_("kode klasifikasi"), max_length=20)
     html = models.TextField(_("isi (HTML)"))
     css = models.TextField(_("gaya (CSS)"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -73,6 +75,7 @@ class Letter(models.Model):
     application_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     service_slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=150)
+    # The service's code when the letter was drafted, then when it was numbered: what its number starts with.
     classification = models.CharField(max_length=20)
     number = models.CharField(max_length=80, unique=True, null=True, blank=True)
     year = models.PositiveIntegerField(null=True, blank=True)

@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from services_catalog.configured.models import KecamatanService
+from services_catalog.configured.selectors import service_letter_classification
 from sipentol.docengine import render
 from sipentol.lib import storage
 from tenants.selectors import kecamatan_url
@@ -91,6 +93,17 @@ def _event(letter: Letter, *, actor, action: str, from_status: str = "", note: s
     )
 
 
+def letter_classification_for(service_slug: str) -> str:
+    """The code a letter of the service is numbered with: the service's, as its configuration page shows it."""
+    try:
+        return service_letter_classification(slug=service_slug)
+    except KecamatanService.DoesNotExist:
+        raise ValidationError(
+            _("Layanan “%(slug)s” tidak ada di kecamatan ini, jadi surat tidak dapat diberi nomor.")
+            % {"slug": service_slug}
+        ) from None
+
+
 def _template_for(service_slug: str) -> LetterTemplate:
     template = LetterTemplate.objects.filter(service_slug=service_slug).first()
     if template is None and service_slug in DEFAULT_LETTERS:
@@ -141,22 +154,26 @@ def letter_draft(
     *,
     application_id: int | None,
     service_slug: str,
-    classification: str,
     holder_name: str,
     holder_nik: str,
     subject_data: dict,
     actor,
 ) -> Letter:
-    """Create a draft letter and store its preview PDF (no number, no signature yet)."""
+    """Create a draft letter and store its preview PDF (no number, no signature yet).
+
+    The classification code is the service's (letter_classification_for), read again when the
+    letter is numbered at signing.
+    """
     if not _NIK_RE.match(holder_nik or ""):
         raise ValidationError(_("NIK harus 16 angka. Periksa kembali NIK pemohon."))
     template = _template_for(service_slug)
+    classification = letter_classification_for(service_slug)
     with transaction.atomic():
         letter = Letter.objects.create(
             application_id=application_id,
             service_slug=service_slug,
             title=template.title,
-            classification=classification or template.classification,
+            classification=classification,
             holder_name=holder_name.strip(),
             holder_nik=holder_nik,
             subject_data=render.plain_value(subject_data),
@@ -252,6 +269,8 @@ def letter_sign(
             raise SigningRefused(_("Anda belum memiliki sertifikat tanda tangan elektronik. Hubungi admin kecamatan."))
         template = _template_for(letter.service_slug)
         if not letter.number:
+            # The service's code now, as its configuration page shows it, even if changed since the draft.
+            letter.classification = letter_classification_for(letter.service_slug)
             letter.number, letter.sequence = letter_number_next(
                 classification=letter.classification, unit_code=letter_unit_code(), year=today.year
             )
@@ -361,11 +380,11 @@ def letter_templates_init() -> int:
     how many were created or refreshed."""
     css = (TEMPLATES_DIR / "letter.css").read_text()
     changed = 0
-    for slug, (title, classification) in DEFAULT_LETTERS.items():
+    for slug, title in DEFAULT_LETTERS.items():
         html = (TEMPLATES_DIR / f"{slug}.html").read_text()
         template, was_created = LetterTemplate.objects.get_or_create(
             service_slug=slug,
-            defaults={"title": title, "classification": classification, "html": html, "css": css},
+            defaults={"title": title, "html": html, "css": css},
         )
         if not was_created and template.updated_by_id is None and (template.html, template.css) != (html, css):
             template.html, template.css = html, css
@@ -375,15 +394,14 @@ def letter_templates_init() -> int:
     return changed
 
 
-def letter_template_update(
-    *, template: LetterTemplate, html: str, css: str, actor, classification: str = ""
-) -> LetterTemplate:
-    """Save an admin's edit; a template using forbidden tags is refused (render.TemplateRejected)."""
+def letter_template_update(*, template: LetterTemplate, html: str, css: str, actor) -> LetterTemplate:
+    """Save an admin's edit of the body; a template using forbidden tags is refused (render.TemplateRejected).
+
+    The classification code is not the template's: it is edited on the service's configuration page.
+    """
     render.compile_body(html)
     template.html = html
     template.css = css
-    if classification:
-        template.classification = classification
     template.updated_by = actor
     template.save()
     return template

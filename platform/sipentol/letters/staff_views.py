@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 
+from services_catalog.configured.selectors import service_letter_classifications
 from sipentol.accounts.decorators import staff_required
 from sipentol.accounts.models import Role
 from sipentol.applications import selectors as app_selectors
@@ -155,12 +156,27 @@ def signing_queue(request):
 @require_GET
 def template_list(request):
     services.letter_templates_init()
-    return render(request, "letters/staff/templates.html", {"templates": LetterTemplate.objects.order_by("title")})
+    codes = service_letter_classifications()
+    rows = [(t, codes.get(t.service_slug, "")) for t in LetterTemplate.objects.order_by("title")]
+    return render(request, "letters/staff/templates.html", {"rows": rows})
+
+
+def _template_page(request, template: LetterTemplate, html: str, css: str, *, status: int = 200) -> HttpResponse:
+    """The edit page; the classification is the service's, shown read-only with a link to where it is edited."""
+    context = {
+        "template": template,
+        "html": html,
+        "css": css,
+        "classification": service_letter_classifications().get(template.service_slug, ""),
+    }
+    return render(request, "letters/staff/template_edit.html", context, status=status)
 
 
 @staff_required(roles=LEADERS)
 @never_cache
 def template_edit(request, slug: str):
+    if not LetterTemplate.objects.filter(service_slug=slug).exists():
+        services.letter_templates_init()  # a link from the service page may come before the list page
     template = get_object_or_404(LetterTemplate, service_slug=slug)
     if request.method == "POST":
         html, css = request.POST.get("html", ""), request.POST.get("css", "")
@@ -169,12 +185,7 @@ def template_edit(request, slug: str):
                 pdf = services.letter_template_preview(html, css, sample_data=_sample_data(template))
             except (ValidationError, TemplateRejected) as exc:
                 messages.error(request, error_text(exc))
-                return render(
-                    request,
-                    "letters/staff/template_edit.html",
-                    {"template": template, "html": html, "css": css},
-                    status=400,
-                )
+                return _template_page(request, template, html, css, status=400)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="pratinjau-{slug}.pdf"'
             return response
@@ -182,17 +193,10 @@ def template_edit(request, slug: str):
             services.letter_template_update(template=template, html=html, css=css, actor=request.user)
         except (ValidationError, TemplateRejected) as exc:
             messages.error(request, error_text(exc))
-            return render(
-                request,
-                "letters/staff/template_edit.html",
-                {"template": template, "html": html, "css": css},
-                status=400,
-            )
+            return _template_page(request, template, html, css, status=400)
         messages.success(request, _("Templat surat disimpan."))
         return redirect("staff:letter-template", slug=slug)
-    return render(
-        request, "letters/staff/template_edit.html", {"template": template, "html": template.html, "css": template.css}
-    )
+    return _template_page(request, template, template.html, template.css)
 
 
 SAMPLE_BY_TYPE = {

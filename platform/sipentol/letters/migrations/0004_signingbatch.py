@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0001_initial"),
+        ("letters", "0003_remove_lettertemplate_classification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

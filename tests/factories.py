@@ -20,8 +20,8 @@ from services_catalog.configured.models import KecamatanService
 from sipentol.applications.forms import ApplicationForm
 from sipentol.applications.models import Application, Document, Event, Status, hash_secret
 from sipentol.applications.services import CODE_ALPHABET, kecamatan_code_prefix
-from sipentol.lib import storage
-from sipentol.lib.workdays import add_working_days
+from sipentol.lib import sla, storage
+from tenants.models import Desa
 from tests.applications.conftest import form_values, pdf_file
 
 # Statuses reached only after staff accepted every document.
@@ -40,7 +40,8 @@ def _tracking_code(n: int) -> str:
 
 def _answers(service: KecamatanService) -> tuple[dict, dict]:
     """(applicant columns, data) for the service's form, cleaned by the real application form."""
-    values = {**form_values(service), "idempotency_key": str(uuid.uuid4())}
+    desa = Desa.objects.filter(kecamatan=connection.tenant).order_by("code").values_list("code", flat=True).first()
+    values = {**form_values(service, desa=desa), "idempotency_key": str(uuid.uuid4())}
     has_files = {r.code for r in service.requirements.all()}
     form = ApplicationForm(values, service=service, kecamatan=connection.tenant, has_files=has_files)
     if not form.is_valid():
@@ -81,7 +82,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     data = factory.LazyAttribute(lambda o: o.answers[1])
     submitted_at = factory.LazyAttribute(lambda o: None if o.status == Status.DRAFT else timezone.now())
     due_date = factory.LazyAttribute(
-        lambda o: add_working_days(timezone.localdate(), o.service.sla_working_days) if o.submitted_at else None
+        lambda o: (
+            sla.due_date(submitted_on=timezone.localdate(o.submitted_at), working_days=o.service.sla_working_days)
+            if o.submitted_at
+            else None
+        )
     )
 
     @factory.post_generation

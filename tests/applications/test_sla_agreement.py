@@ -60,19 +60,13 @@ def test_it_moves_the_due_date_by_the_working_days_the_citizen_spent_completing(
 
 
 def _stored_pdf():
-    import io
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from sipentol.lib.uploads import store_upload
     from tests.applications.conftest import pdf_file
 
-    body = pdf_file().read()
-
-    class Upload(io.BytesIO):
-        name = "ulang.pdf"
-        size = len(body)
-        content_type = "application/pdf"
-
-    return store_upload(Upload(body), original_name="ulang.pdf", label="Berkas")
+    upload = SimpleUploadedFile("ulang.pdf", pdf_file().read(), content_type="application/pdf")
+    return store_upload(upload, original_name=upload.name, label="Berkas", accepted_types=["application/pdf"])
 
 
 def test_the_queue_the_api_and_the_regency_agree_on_what_is_overdue(jetis):

@@ -594,7 +594,7 @@ def application_letter_submit(*, application: Application, actor):
         letter = current_letter(application)
         if application.status != Status.LETTER_DRAFTED or letter is None:
             raise TransitionError(_("Belum ada draf surat untuk dikirim ke Camat."))
-        letter_services.letter_submit_for_signature(letter=letter, actor=actor)
+        letter = letter_services.letter_submit_for_signature(letter=letter, actor=actor)
         _transition(application, Status.AWAITING_SIGNATURE, actor=actor)
     return letter
 

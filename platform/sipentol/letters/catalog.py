@@ -6,6 +6,8 @@ the archive classification (Permendagri 78/2012) and are editable per kecamatan.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 DEFAULT_LETTERS: dict[str, tuple[str, str]] = {
     "waris": ("Surat Keterangan Waris", "474.3"),
     "pindah-keluar": ("Surat Keterangan Pindah Keluar", "475"),
@@ -20,3 +22,10 @@ DEFAULT_LETTERS: dict[str, tuple[str, str]] = {
     "legalisir": ("Surat Keterangan Legalisasi", "045"),
     "izin-penggunaan-jalan": ("Surat Izin Penggunaan Jalan", "620"),
 }
+
+_DEFAULTS_DIR = Path(__file__).resolve().parent / "templates_default"
+
+
+def default_template_source(slug: str) -> tuple[str, str]:
+    """(html, css) of a default letter as shipped in templates_default/."""
+    return (_DEFAULTS_DIR / f"{slug}.html").read_text(), (_DEFAULTS_DIR / "letter.css").read_text()

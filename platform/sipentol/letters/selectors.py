@@ -1,4 +1,4 @@
-"""Reads for letters: public lookup by QR id, verification of an uploaded PDF."""
+"""Reads for letters: public lookup by QR id, verification of an uploaded PDF, templates for the admin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Letter, TrustAnchor
+from .catalog import DEFAULT_LETTERS, default_template_source
+from .models import Letter, LetterTemplate, TrustAnchor
 
 PUBLIC_STATUSES = (Letter.Status.SIGNED, Letter.Status.REVOKED, Letter.Status.REPLACED)
 
@@ -57,3 +58,38 @@ def letter_verify_upload(*, letter: Letter, pdf_bytes: bytes) -> VerificationRes
             "(berkas telah diubah). Minta salinan asli ke kantor kecamatan."
         )
     return VerificationResult(exact_match=exact, signature_valid=check.valid, letter_valid=in_force, message=message)
+
+
+# ------------------------------------------------------------------ templates, as the admin edits them
+def _default_template(slug: str) -> LetterTemplate:
+    title, classification = DEFAULT_LETTERS[slug]
+    html, css = default_template_source(slug)
+    return LetterTemplate(service_slug=slug, title=title, classification=classification, html=html, css=css)
+
+
+def letter_templates_for_admin() -> list[LetterTemplate]:
+    """Every letter template of the kecamatan: the stored ones, and for a default letter not
+    stored yet its default as an unsaved instance (stored by the admin's first save, or by the
+    first letter drafted from it). A read: opening the templates page writes nothing."""
+    templates = {t.service_slug: t for t in LetterTemplate.objects.all()}
+    for slug in DEFAULT_LETTERS:
+        templates.setdefault(slug, _default_template(slug))
+    return sorted(templates.values(), key=lambda t: t.title)
+
+
+def letter_template_for_admin(slug: str) -> LetterTemplate | None:
+    """The stored template of a service, else its unsaved default, else None."""
+    template = LetterTemplate.objects.filter(service_slug=slug).first()
+    if template is None and slug in DEFAULT_LETTERS:
+        template = _default_template(slug)
+    return template
+
+
+def letter_templates_outdated() -> int:
+    """How many stored templates no admin has edited differ from today's defaults
+    (`services.letter_templates_init` refreshes them, on the admin's request)."""
+    return sum(
+        1
+        for t in LetterTemplate.objects.filter(updated_by__isnull=True, service_slug__in=list(DEFAULT_LETTERS))
+        if (t.html, t.css) != default_template_source(t.service_slug)
+    )

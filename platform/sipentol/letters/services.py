@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sipentol.accounts.permissions import Capability, can
 from sipentol.lib import storage
 
 from . import render
@@ -182,15 +183,14 @@ def letter_submit_for_signature(*, letter: Letter, actor) -> Letter:
 # ---------------------------------------------------------------------------- signing
 def signing_capacity(user, *, on: dt.date) -> str:
     """'camat', or 'an'/'plh' for a delegate inside an active delegation; else SigningRefused."""
-    profile = getattr(user, "staff", None)
-    if profile is not None and profile.role == "camat":
+    if can(user, Capability.SIGN_AS_CAMAT):
         return Letter.Capacity.CAMAT
     delegation = (
         SigningDelegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on)
         .order_by("-starts_on")
         .first()
     )
-    if delegation is None:
+    if delegation is None or not can(user, Capability.SIGN_BY_DELEGATION):
         raise SigningRefused(
             _(
                 "Anda tidak berwenang menandatangani surat hari ini: hanya Camat, atau pejabat yang "
@@ -297,8 +297,7 @@ def letter_revoke(*, letter: Letter, actor, reason: str) -> Letter:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Tuliskan alasan pencabutan surat."))
-    profile = getattr(actor, "staff", None)
-    if profile is None or profile.role not in ("admin", "camat"):
+    if not can(actor, Capability.REVOKE_LETTER):
         raise PermissionDenied(_("Hanya Camat atau admin kecamatan yang dapat mencabut surat."))
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -382,15 +381,16 @@ def signing_delegation_create(
     *, delegate, capacity: str, starts_on: dt.date, ends_on: dt.date, note: str = "", actor
 ) -> SigningDelegation:
     """Record who signs for the Camat while away (a.n. / Plh.), for a date range. Camat or admin only."""
-    profile = getattr(actor, "staff", None)
-    if profile is None or profile.role not in ("admin", "camat"):
+    if not can(actor, Capability.MANAGE_DELEGATIONS):
         raise PermissionDenied(_("Hanya Camat atau admin kecamatan yang dapat mencatat pelimpahan wewenang."))
     if capacity not in SigningDelegation.Capacity.values:
         raise ValidationError(_("Pilih sebutan: a.n. Camat atau Plh. Camat."))
     if ends_on < starts_on:
         raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
-    if getattr(getattr(delegate, "staff", None), "role", None) == "camat":
+    if can(delegate, Capability.SIGN_AS_CAMAT):
         raise ValidationError(_("Camat tidak perlu pelimpahan; pilih pejabat lain."))
+    if not can(delegate, Capability.SIGN_BY_DELEGATION):
+        raise ValidationError(_("Pejabat ini tidak dapat menerima pelimpahan tanda tangan. Pilih dari daftar."))
     return SigningDelegation.objects.create(
         delegate=delegate,
         capacity=capacity,

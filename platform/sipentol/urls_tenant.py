@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("sipentol.letters.urls")),
     path("", include("sipentol.applications.urls")),
     path("", include("sipentol.feedback.urls")),
-    path("kantor/", include("sipentol.applications.staff_urls", namespace="staff")),
+    path("kantor/", include("sipentol.backoffice.urls", namespace="staff")),
     path("kiosk/", include(staff_kiosk_patterns, namespace="kiosk")),
     path("api/v1/", include("sipentol.applications.api", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

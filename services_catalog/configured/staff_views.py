@@ -1,15 +1,16 @@
 """Back-office pages where the admin kecamatan configures the kecamatan's services (`/kantor/layanan/`).
 
-Only the admin kecamatan changes anything; the Camat may look. Thin: the forms below only
-parse what the browser sent, every rule and every write lives in `services` (each write leaves
-a ServiceChangeEvent, shown on the service's history page).
+Who may look (`view_services`) and who may change (`configure_services`) is the permission
+table's (sipentol.accounts.permissions); a page both may open takes a POST only from the latter.
+Thin: the forms below only parse what the browser sent, every rule and every write lives in
+`services` (each write leaves a ServiceChangeEvent, shown on the service's history page).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,15 +20,12 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sipentol.accounts.decorators import staff_required, staff_role
-from sipentol.accounts.models import Role
+from sipentol.accounts.decorators import staff_required
+from sipentol.accounts.permissions import Capability, can
 from sipentol.lib.errors import error_text
 
 from . import selectors, services
 from .models import FIELD_TYPES, KecamatanService, ServiceRequirement
-
-EDITORS = (Role.ADMIN,)
-VIEWERS = (Role.ADMIN, Role.CAMAT)
 
 FILE_TYPE_CHOICES = [("image/jpeg", "JPG"), ("image/png", "PNG"), ("application/pdf", "PDF")]
 FIELD_TYPE_LABELS = {
@@ -224,11 +222,6 @@ def _field_spec(service: KecamatanService, name: str) -> dict:
     return spec
 
 
-def _require_editor(request) -> None:
-    if staff_role(request.user) not in EDITORS:
-        raise PermissionDenied
-
-
 def _actor(request) -> str:
     return request.user.get_username()
 
@@ -260,7 +253,7 @@ def _fields_view(service: KecamatanService) -> list[dict]:
 def _render_service(request, service: KecamatanService, *, status: int = 200, **forms_) -> HttpResponse:
     context = {
         "service": service,
-        "can_edit": staff_role(request.user) in EDITORS,
+        "can_edit": can(request.user, Capability.CONFIGURE_SERVICES),
         "form": forms_.get("form") or ServiceForm(initial=ServiceForm.initial_for(service)),
         "requirement_form": forms_.get("requirement_form") or RequirementForm(prefix="req"),
         "field_form": forms_.get("field_form") or FormFieldForm(prefix="field"),
@@ -271,23 +264,22 @@ def _render_service(request, service: KecamatanService, *, status: int = 200, **
 
 
 # ------------------------------------------------------------------ pages
-@staff_required(roles=VIEWERS)
+@staff_required(capability=Capability.VIEW_SERVICES)
 @require_GET
 def service_index(request):
     return render(
         request,
         "configured/staff/services.html",
-        {"services": selectors.service_list_for_admin(), "can_edit": staff_role(request.user) in EDITORS},
+        {"services": selectors.service_list_for_admin(), "can_edit": can(request.user, Capability.CONFIGURE_SERVICES)},
     )
 
 
-@staff_required(roles=VIEWERS)
+@staff_required(capability=Capability.VIEW_SERVICES, write=Capability.CONFIGURE_SERVICES)
 @never_cache
 def service_detail(request, slug: str):
     service = _service(slug)
     if request.method != "POST":
         return _render_service(request, service)
-    _require_editor(request)
     form = ServiceForm(request.POST)
     if not form.is_valid():
         _form_invalid(request)
@@ -307,7 +299,7 @@ def service_detail(request, slug: str):
     return redirect("staff:service-detail", slug=slug)
 
 
-@staff_required(roles=EDITORS)
+@staff_required(capability=Capability.CONFIGURE_SERVICES)
 @require_POST
 def service_set_enabled(request, slug: str):
     service = _service(slug)
@@ -323,7 +315,7 @@ def service_set_enabled(request, slug: str):
     return redirect("staff:service-detail", slug=slug)
 
 
-@staff_required(roles=EDITORS)
+@staff_required(capability=Capability.CONFIGURE_SERVICES)
 @require_POST
 def requirement_add(request, slug: str):
     service = _service(slug)
@@ -343,14 +335,13 @@ def requirement_add(request, slug: str):
     return redirect("staff:service-detail", slug=slug)
 
 
-@staff_required(roles=VIEWERS)
+@staff_required(capability=Capability.VIEW_SERVICES, write=Capability.CONFIGURE_SERVICES)
 @never_cache
 def requirement_edit(request, slug: str, pk: int):
     service = _service(slug)
     requirement = _requirement(service, pk)
     status = 200
     if request.method == "POST":
-        _require_editor(request)
         form = RequirementForm(request.POST, prefix="req")
         if form.is_valid():
             try:
@@ -374,13 +365,13 @@ def requirement_edit(request, slug: str, pk: int):
             "service": service,
             "requirement": requirement,
             "form": form,
-            "can_edit": staff_role(request.user) in EDITORS,
+            "can_edit": can(request.user, Capability.CONFIGURE_SERVICES),
         },
         status=status,
     )
 
 
-@staff_required(roles=EDITORS)
+@staff_required(capability=Capability.CONFIGURE_SERVICES)
 @require_POST
 def requirement_remove(request, slug: str, pk: int):
     service = _service(slug)
@@ -391,7 +382,7 @@ def requirement_remove(request, slug: str, pk: int):
     return redirect("staff:service-detail", slug=slug)
 
 
-@staff_required(roles=EDITORS)
+@staff_required(capability=Capability.CONFIGURE_SERVICES)
 @require_POST
 def field_add(request, slug: str):
     service = _service(slug)
@@ -408,14 +399,13 @@ def field_add(request, slug: str):
     return redirect("staff:service-detail", slug=slug)
 
 
-@staff_required(roles=VIEWERS)
+@staff_required(capability=Capability.VIEW_SERVICES, write=Capability.CONFIGURE_SERVICES)
 @never_cache
 def field_edit(request, slug: str, name: str):
     service = _service(slug)
     spec = _field_spec(service, name)
     status = 200
     if request.method == "POST":
-        _require_editor(request)
         form = FormFieldForm(request.POST, prefix="field")
         if form.is_valid():
             try:
@@ -440,13 +430,13 @@ def field_edit(request, slug: str, name: str):
             "spec": spec,
             "standard": name in services.STANDARD_FORM_FIELDS,
             "form": form,
-            "can_edit": staff_role(request.user) in EDITORS,
+            "can_edit": can(request.user, Capability.CONFIGURE_SERVICES),
         },
         status=status,
     )
 
 
-@staff_required(roles=EDITORS)
+@staff_required(capability=Capability.CONFIGURE_SERVICES)
 @require_POST
 def field_remove(request, slug: str, name: str):
     service = _service(slug)
@@ -526,7 +516,7 @@ def _describe(changes: dict) -> tuple[str, list[tuple[str, str, str]]]:
     return str(subject), rows
 
 
-@staff_required(roles=VIEWERS)
+@staff_required(capability=Capability.VIEW_SERVICES)
 @require_GET
 def service_history(request, slug: str):
     service = _service(slug)

@@ -30,9 +30,15 @@ def current_token(kecamatan, username: str) -> str:
 def staff_client(kecamatan, username: str, role: str = Role.VERIFIER, desa_code: str = "") -> Client:
     """A browser of a staff member who passed password and TOTP on their kecamatan's host."""
     make_staff(kecamatan, username, role, desa_code)
+    return sign_in(kecamatan, username)
+
+
+def sign_in(kecamatan, username: str) -> Client:
+    """Password, then TOTP, on the kecamatan's host, for a new staff member (enrolls an authenticator)
+    or one already enrolled (`tests.factories.StaffFactory`)."""
     client = Client(HTTP_HOST=f"{kecamatan.slug}.localhost")
     assert client.post("/kantor/masuk/", {"username": username, "password": PASSWORD}).status_code == 302
-    assert client.get("/kantor/masuk/otp/").status_code == 200  # enrollment creates the device
+    assert client.get("/kantor/masuk/otp/").status_code == 200  # enrollment creates the device if none
     response = client.post("/kantor/masuk/otp/", {"token": current_token(kecamatan, username), "next": "/kantor/"})
     assert response.status_code == 302 and response["Location"] == "/kantor/", response.content[:500]
     return client

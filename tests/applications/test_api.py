@@ -112,8 +112,12 @@ def test_it_reviews_through_the_api_and_refuses_another_kecamatan(jetis, mojosar
     assert other.post(base + "verifikasi/").status_code == 404
     assert other.post(base + "tolak/", {"reason": "x"}).status_code == 404
 
+    assert other.post(base + "periksa/").status_code == 404
     detail = staff.get(base).json()
-    assert detail["status"] == "in_review" and detail["applicant_nik"] == NIK_MAN
+    assert detail["status"] == "submitted" and detail["applicant_nik"] == NIK_MAN  # reading changes nothing
+    assert staff.get(base + "periksa/").status_code == 405
+    detail = staff.post(base + "periksa/").json()
+    assert detail["status"] == "in_review"
     ktp = next(d for d in detail["documents"] if d["requirement_code"] == "ktp")
     refused = staff.post(base + f"berkas/{ktp['id']}/nilai/", {"verdict": "redo"}, content_type="application/json")
     assert refused.status_code == 400 and "alasan" in refused.json()["detail"]

@@ -42,7 +42,7 @@ def _verified_application(jetis, citizen, service, verifier_name="verif"):
     verifier = staff_client(jetis, verifier_name, Role.VERIFIER)
     with tenant_context(jetis):
         application = Application.objects.get(idempotency_key=key)
-    verifier.get(f"/kantor/permohonan/{application.pk}/")  # starts the review
+    assert verifier.post(f"/kantor/permohonan/{application.pk}/periksa/").status_code == 302
     with tenant_context(jetis):
         from django.contrib.auth import get_user_model
 

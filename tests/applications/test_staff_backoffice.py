@@ -48,13 +48,21 @@ def test_it_runs_the_review_journey_up_to_verified(jetis, jetis_client, domisili
     application = _apply(jetis_client, domisili)
     staff = staff_client(jetis, "verif.journey")
 
-    # opening the application starts the review and is audited; the full NIK is shown here
+    # opening the application is audited and changes nothing; the full NIK is shown here
     page = staff.get(f"/kantor/permohonan/{application.pk}/").content.decode()
-    assert NIK_MAN in page
+    assert NIK_MAN in page and "Mulai periksa" in page and "Simpan penilaian" not in page
     with tenant_context(jetis):
         application.refresh_from_db()
-        assert application.status == "in_review"
+        assert application.status == "submitted"
         assert application.events.filter(kind=Event.Kind.DETAIL_VIEWED).count() == 1
+
+    # taking it into review is a POST; it is then assigned to the reviewer
+    assert staff.get(f"/kantor/permohonan/{application.pk}/periksa/").status_code == 405
+    started = staff.post(f"/kantor/permohonan/{application.pk}/periksa/", follow=True).content.decode()
+    assert "Pemeriksaan dimulai" in started and "Simpan penilaian" in started
+    with tenant_context(jetis):
+        application.refresh_from_db()
+        assert application.status == "in_review" and application.assigned_to.username == "verif.journey"
         documents = list(application.documents.filter(superseded=False))
         ktp = next(d for d in documents if d.requirement_code == "ktp")
         expected = storage.get(ktp.key)
@@ -90,7 +98,7 @@ def test_it_runs_the_review_journey_up_to_verified(jetis, jetis_client, domisili
     done = jetis_client.post(f"/permohonan/{application.public_id}/lengkapi/", {"doc_ktp": photo("ktp2.jpg")})
     assert done.status_code == 302
 
-    staff.get(f"/kantor/permohonan/{application.pk}/")  # back in review
+    staff.post(f"/kantor/permohonan/{application.pk}/periksa/")  # back in review
     with tenant_context(jetis):
         new_ktp = application.documents.get(requirement_code="ktp", superseded=False)
     staff.post(f"/kantor/permohonan/{application.pk}/berkas/{new_ktp.pk}/nilai/", {"verdict": "accepted"})
@@ -154,9 +162,12 @@ def test_it_limits_an_operator_desa_to_their_own_desa(jetis, jetis_client, domis
 
     assert other_desa.get(f"/kantor/permohonan/{application.pk}/").status_code == 404
     assert application.tracking_code not in other_desa.get("/kantor/").content.decode()
-    assert same_desa.get(f"/kantor/permohonan/{application.pk}/").status_code == 200
+    page = same_desa.get(f"/kantor/permohonan/{application.pk}/")
+    assert page.status_code == 200 and "Mulai periksa" not in page.content.decode()
     # an operator desa reads but does not decide
+    assert same_desa.post(f"/kantor/permohonan/{application.pk}/periksa/").status_code == 403
     assert same_desa.post(f"/kantor/permohonan/{application.pk}/verifikasi/").status_code == 403
+    assert other_desa.post(f"/kantor/permohonan/{application.pk}/catatan/", {"text": "x"}).status_code == 404
     with tenant_context(jetis):
         application.refresh_from_db()
         assert application.status == "submitted"

@@ -14,7 +14,7 @@ import os
 import statistics
 import time
 
-from sipentol.letters.services import TEMPLATES_DIR
+from sipentol.letters.catalog import default_template_source
 
 RUNS = 25
 
@@ -62,8 +62,8 @@ def _test_p12() -> tuple[bytes, bytes]:
 
 def _letter_kwargs(i: int) -> dict:
     return {
-        "body_html": (TEMPLATES_DIR / "sktm.html").read_text(),
-        "css": (TEMPLATES_DIR / "letter.css").read_text(),
+        "body_html": default_template_source("sktm")[0],
+        "css": default_template_source("sktm")[1],
         "title": "Surat Keterangan Tidak Mampu",
         "kecamatan": {"name": "Jetis", "address": "Jalan Raya Jetis No. 1, Mojokerto", "city": "Mojokerto"},
         "number": f"401/{i:04d}/416-316.16/2026",

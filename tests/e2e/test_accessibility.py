@@ -69,5 +69,8 @@ def test_it_has_no_serious_violations_on_receipt_tracking_and_staff_pages(browse
     check(staff)  # queue
     staff.get_by_role("link", name=code).click()
     staff.wait_for_url(re.compile(r"/kantor/permohonan/\d+/$"))
+    check(staff)  # application page, waiting for review
+    staff.get_by_role("button", name="Mulai periksa").click()
+    staff.wait_for_url(re.compile(r"/kantor/permohonan/\d+/$"))
     check(staff)  # application page, in review
     assert receipt_url

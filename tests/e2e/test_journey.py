@@ -152,7 +152,7 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(
     assert_indonesian(citizen)
     screens.take(citizen, "citizen-receipt")
 
-    # 3. the verifier signs in (password + TOTP) and opens the application from the queue
+    # 3. the verifier signs in (password + TOTP), opens the application from the queue, starts the review
     staff_ctx = new_context(browser, phone=False)
     staff = staff_ctx.new_page()
     staff_sign_in(staff, app_server, verifier, screens)
@@ -161,6 +161,8 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(
     staff.get_by_role("link", name=tracking_code).click()
     expect(staff.get_by_role("heading", level=1)).to_contain_text(tracking_code)
     expect(staff.locator("body")).to_contain_text("3516165203850002")  # staff see the full NIK
+    staff.get_by_role("button", name="Mulai periksa").click()  # opening it changed nothing; this takes it
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Sedang diperiksa")
 
     # 4. KTP must be redone, the rest is accepted; the citizen is asked to complete
     reason = "Foto KTP terpotong di bagian NIK, mohon foto ulang seluruh kartu."
@@ -197,8 +199,10 @@ def test_it_takes_a_citizen_from_search_to_a_signed_verified_letter(
     assert_indonesian(citizen)
     screens.take(citizen, "citizen-resubmitted")
 
-    # 6. the verifier accepts the new KTP and verifies the application
+    # 6. the verifier takes the completed application back into review, accepts the new KTP, verifies
     staff.reload()
+    staff.get_by_role("button", name="Mulai periksa").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Sedang diperiksa")
     new_ktp = staff.locator("section.doc", has_text="KTP-el pemohon")
     new_ktp.get_by_label("Diterima").check()
     new_ktp.get_by_role("button", name="Simpan penilaian").click()

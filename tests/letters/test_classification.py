@@ -18,6 +18,7 @@ from services_catalog.configured.staff_views import ServiceForm
 from services_catalog.data.standards import SERVICES
 from sipentol.accounts.models import Role
 from sipentol.applications import services as app_services
+from sipentol.applications.models import Status
 from sipentol.letters.services import letter_sign
 from tests.accounts.staff import staff_client
 from tests.factories import ApplicationFactory
@@ -43,7 +44,7 @@ def page_text(response) -> str:
 def draft_letter(env, slug: str):
     """A verified application of the service gets its letter drafted and sent to the Camat."""
     with tenant_context(env.kecamatan):
-        application = ApplicationFactory(service=KecamatanService.objects.get(slug=slug))
+        application = ApplicationFactory(service=KecamatanService.objects.get(slug=slug), status=Status.VERIFIED)
         app_services.application_letter_draft(application=application, actor=env.verifier)
         letter = app_services.application_letter_submit(application=application, actor=env.verifier)
     connection.set_schema_to_public()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -52,6 +53,43 @@ def test_it_refuses_a_delegate_outside_the_delegation_dates(letters_env, starts,
             draft_and_sign(letters_env, signer=letters_env.sekcam)
         assert not Letter.objects.filter(status=Letter.Status.SIGNED).exists()
         assert not Letter.objects.exclude(number=None).exists()
+
+
+def test_it_names_only_roles_the_permission_table_lets_sign_by_delegation(letters_env):
+    from django.core.exceptions import ValidationError
+
+    from sipentol.letters.models import SigningDelegation
+    from sipentol.letters.services import SigningRefused, signing_capacity, signing_delegation_create
+
+    today = timezone.localdate()
+    with tenant_context(letters_env.kecamatan):
+        # the service refuses a verifier or an admin as delegate, and the Camat needs none
+        for person, message in [
+            (letters_env.verifier, "tidak dapat menerima pelimpahan"),
+            (letters_env.admin, "tidak dapat menerima pelimpahan"),
+            (letters_env.camat, "Camat tidak perlu pelimpahan"),
+        ]:
+            with pytest.raises(ValidationError, match=message):
+                signing_delegation_create(
+                    delegate=person, capacity="an", starts_on=today, ends_on=today, actor=letters_env.admin
+                )
+        # a delegation row for a role that may not sign by delegation grants nothing
+        SigningDelegation.objects.create(
+            delegate=letters_env.verifier, capacity="an", starts_on=today, ends_on=today, created_by=letters_env.admin
+        )
+        with pytest.raises(SigningRefused, match="tidak berwenang"):
+            signing_capacity(letters_env.verifier, on=today)
+        # and only the table's roles may record one
+        with pytest.raises(PermissionDenied):
+            signing_delegation_create(
+                delegate=letters_env.sekcam, capacity="an", starts_on=today, ends_on=today, actor=letters_env.verifier
+            )
+        assert (
+            signing_delegation_create(
+                delegate=letters_env.sekcam, capacity="plh", starts_on=today, ends_on=today, actor=letters_env.camat
+            ).capacity
+            == "plh"
+        )
 
 
 def test_it_refuses_a_signing_batch_without_the_second_factor(letters_env):

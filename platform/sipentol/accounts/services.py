@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role, StaffEvent, StaffProfile
+from .permissions import Capability, can, roles_with
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
@@ -78,9 +79,10 @@ def _clean_desa(*, role: str, desa_code: str, kecamatan) -> str:
 
 
 def _other_active_admins(*, user) -> int:
+    """Other active staff who can manage staff: the kecamatan must never lose the last of them."""
     return (
         StaffProfile.objects.select_for_update()
-        .filter(role=Role.ADMIN, user__is_active=True)
+        .filter(role__in=roles_with(Capability.MANAGE_STAFF), user__is_active=True)
         .exclude(user=user)
         .count()
     )
@@ -136,7 +138,9 @@ def staff_update(*, actor, kecamatan, user, role: str, position: str = "", nip: 
     desa_code = _clean_desa(role=role, desa_code=desa_code, kecamatan=kecamatan)
     with transaction.atomic():
         profile = StaffProfile.objects.select_for_update().get(user=user)
-        if profile.role == Role.ADMIN and role != Role.ADMIN and user.is_active and not _other_active_admins(user=user):
+        managers = roles_with(Capability.MANAGE_STAFF)
+        demoted = profile.role in managers and role not in managers
+        if demoted and user.is_active and not _other_active_admins(user=user):
             raise ValidationError(
                 {"role": _("Ini admin kecamatan terakhir. Jadikan petugas lain admin dulu, lalu ubah peran ini.")}
             )
@@ -160,7 +164,7 @@ def staff_set_active(*, actor, user, active: bool):
         if not active:
             if user.pk == actor.pk:
                 raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
-            if user.staff.role == Role.ADMIN and not _other_active_admins(user=user):
+            if can(user, Capability.MANAGE_STAFF) and not _other_active_admins(user=user):
                 raise ValidationError(
                     _("Ini admin kecamatan terakhir. Jadikan petugas lain admin dulu, lalu nonaktifkan akun ini.")
                 )
@@ -205,7 +209,7 @@ def staff_signing_certificate_upload(*, actor, user, p12: bytes, password: str):
     """Import a Camat/Sekcam's PKCS#12 (stored encrypted, password too); replaces their active credential."""
     from sipentol.letters import pki
 
-    if user.staff.role not in (Role.CAMAT, Role.SEKCAM):
+    if not can(user, Capability.SIGN_LETTERS):
         raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat."))
     if not p12:
         raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import selectors, services
 from .decorators import staff_required
 from .models import Role
-
-ADMINS = (Role.ADMIN,)
+from .permissions import Capability, can
 
 
 class StaffForm(forms.Form):
@@ -100,7 +99,7 @@ def _no_store(response):
     return response
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @never_cache
 def staff_list(request):
     names = selectors.desa_names(kecamatan=request.tenant)
@@ -110,7 +109,7 @@ def staff_list(request):
     return render(request, "accounts/admin/staff_list.html", {"staff": staff})
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @sensitive_variables("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -132,7 +131,7 @@ def staff_create(request):
     return render(request, "accounts/admin/staff_create.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_detail(request, pk: int):
@@ -161,7 +160,7 @@ def _detail(request, member, *, form=None, certificate_form=None, status=200):
             "desa_code": profile.desa_code,
         }
         form = StaffForm(initial=initial, kecamatan=request.tenant)
-    signer = profile.role in (Role.CAMAT, Role.SEKCAM)
+    signer = can(member, Capability.SIGN_LETTERS)
     context = {
         "member": member,
         "form": form,
@@ -174,7 +173,7 @@ def _detail(request, member, *, form=None, certificate_form=None, status=200):
     return render(request, "accounts/admin/staff_detail.html", context, status=status)
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @require_POST
 def staff_set_active(request, pk: int):
     member = selectors.staff_get_for_admin(pk=pk)
@@ -191,7 +190,7 @@ def staff_set_active(request, pk: int):
     return redirect("staff:staff-admin-detail", pk=member.pk)
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @require_POST
 def staff_reset_two_factor(request, pk: int):
     member = selectors.staff_get_for_admin(pk=pk)
@@ -206,7 +205,7 @@ def staff_reset_two_factor(request, pk: int):
     return redirect("staff:staff-admin-detail", pk=member.pk)
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @sensitive_variables("password")
 @never_cache
 @require_POST
@@ -222,14 +221,14 @@ def staff_reset_password(request, pk: int):
     )
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.MANAGE_STAFF)
 @sensitive_post_parameters("password")
 @sensitive_variables("password")
 @never_cache
 @require_POST
 def staff_certificate(request, pk: int):
     member = selectors.staff_get_for_admin(pk=pk)
-    if member.staff.role not in (Role.CAMAT, Role.SEKCAM):
+    if not can(member, Capability.SIGN_LETTERS):
         messages.error(
             request, _("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
         )
@@ -256,7 +255,7 @@ def staff_certificate(request, pk: int):
     return _detail(request, member, certificate_form=form, status=400)
 
 
-@staff_required(roles=ADMINS)
+@staff_required(capability=Capability.EDIT_OFFICE_PROFILE)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def office_profile(request):

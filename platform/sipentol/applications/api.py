@@ -22,15 +22,13 @@ from rest_framework.views import APIView
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
-from sipentol.accounts.decorators import is_verified_staff, staff_role
-from sipentol.accounts.models import Role
+from sipentol.accounts.decorators import is_verified_staff
+from sipentol.accounts.permissions import Capability, can
 
 from . import selectors, services
 from .forms import ApplicationForm
 from .models import Application, Document, Event, Status
 from .uploads import requirement_files_store, uploads_discard
-
-REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
 
 
 class IsVerifiedStaff(BasePermission):
@@ -44,7 +42,7 @@ class IsReviewer(IsVerifiedStaff):
     message = "Peran Anda tidak dapat menilai atau memutus permohonan."
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and staff_role(request.user) in REVIEWERS
+        return super().has_permission(request, view) and can(request.user, Capability.REVIEW_APPLICATION)
 
 
 def _errors(exc: Exception) -> Response:
@@ -314,11 +312,21 @@ class StaffDetailApi(APIView):
     @extend_schema(responses=StaffDetailOutput, tags=["kantor"])
     def get(self, request, pk: int):
         application = selectors.application_get_for_staff(request.user, pk)
-        if staff_role(request.user) in REVIEWERS:
-            application = services.application_start_review(application=application, actor=request.user)
         services.application_record_access(
             application=application, actor=request.user, kind=Event.Kind.DETAIL_VIEWED, data={"via": "api"}
         )
+        return Response(_staff_detail(application))
+
+
+class StartReviewApi(APIView):
+    """Take a submitted or resubmitted application into review; reading it (GET) changes nothing."""
+
+    permission_classes = (IsReviewer,)
+
+    @extend_schema(request=None, responses=StaffDetailOutput, tags=["kantor"])
+    def post(self, request, pk: int):
+        application = selectors.application_get_for_staff(request.user, pk)
+        application = services.application_start_review(application=application, actor=request.user)
         return Response(_staff_detail(application))
 
 
@@ -419,6 +427,7 @@ urlpatterns = [
     path("permohonan/<uuid:public_id>/", CitizenDetailApi.as_view(), name="citizen-detail"),
     path("kantor/permohonan/", StaffQueueApi.as_view(), name="staff-queue"),
     path("kantor/permohonan/<int:pk>/", StaffDetailApi.as_view(), name="staff-detail"),
+    path("kantor/permohonan/<int:pk>/periksa/", StartReviewApi.as_view(), name="staff-start-review"),
     path("kantor/permohonan/<int:pk>/berkas/<int:doc_pk>/nilai/", VerdictApi.as_view(), name="staff-verdict"),
     path("kantor/permohonan/<int:pk>/minta-lengkapi/", RequestCompletionApi.as_view(), name="staff-request-completion"),
     path("kantor/permohonan/<int:pk>/verifikasi/", VerifyApi.as_view(), name="staff-verify"),

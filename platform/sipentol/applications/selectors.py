@@ -6,8 +6,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from sipentol.accounts.decorators import staff_role
-from sipentol.accounts.models import Role
+from sipentol.accounts.permissions import Capability, can
 from sipentol.lib import sla
 
 from . import lifecycle
@@ -51,15 +50,15 @@ def citizen_timeline(application: Application) -> QuerySet[Event]:
 
 # ------------------------------------------------------------------ staff
 def staff_applications(user) -> QuerySet[Application]:
-    """Every application this staff member may see: all of the kecamatan's, or an operator
-    desa's own assisted ones and those of their desa."""
-    role = staff_role(user)
+    """Every application this staff member may see: all of the kecamatan's (`see_all_applications`),
+    or else their own assisted ones and those of their desa (an operator desa)."""
     qs = Application.objects.select_related("service", "assigned_to")
-    if role is None:
+    if not can(user, Capability.VIEW_APPLICATIONS):
         return qs.none()
-    if role == Role.DESA_OPERATOR:
-        return qs.filter(Q(assisted_by=user) | Q(desa_code=user.staff.desa_code))
-    return qs
+    if can(user, Capability.SEE_ALL_APPLICATIONS):
+        return qs
+    desa = user.staff.desa_code
+    return qs.filter(Q(assisted_by=user) | (Q(desa_code=desa) if desa else Q(pk__in=[])))
 
 
 def application_get_for_staff(user, pk: int) -> Application:

@@ -1,40 +1,43 @@
-"""Back office (`/kantor/`) and the office kiosk (`/kiosk/`). Thin: every write is a service.
+"""applications' back-office pages (`/kantor/`, assembled by sipentol.backoffice) and the office
+kiosk (`/kiosk/`). Thin: every write is a service; no GET changes anything.
 
-Every back-office page needs a kecamatan staff member with a verified second factor
-(`staff_required`); every application is looked up through `selectors.application_get_for_staff`,
-which applies the reader's rights (an operator desa sees only their desa and what they submitted).
+Every back-office page needs a kecamatan staff member with a verified second factor and the
+capability it names (`staff_required(capability=...)`, sipentol.accounts.permissions); every
+application is looked up through `selectors.application_get_for_staff`, which applies the
+reader's rights (an operator desa sees only their desa and what they submitted). The letter steps
+of an application (draft, send to the Camat, sign, pickup) live here: letters never imports
+applications.
 """
 
 from __future__ import annotations
 
-import itertools
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import devices_for_user
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
-from sipentol.accounts.decorators import staff_required, staff_role
-from sipentol.accounts.models import Role
-from sipentol.lib import storage
+from sipentol.accounts.decorators import staff_required
+from sipentol.accounts.permissions import Capability, can, roles_with
+from sipentol.letters import selectors as letter_selectors
+from sipentol.letters import services as letter_services
 from sipentol.lib.errors import error_text
+from sipentol.lib.web import run_step, stored_file_response
 
 from . import selectors, services, views
 from .models import Application, Document, Event, Status
 
-REVIEWERS = (Role.VERIFIER, Role.ADMIN, Role.CAMAT, Role.SEKCAM)
-
 
 # ------------------------------------------------------------------ queue
-@staff_required
+@staff_required(capability=Capability.VIEW_APPLICATIONS)
 @require_GET
 def queue(request):
     status = request.GET.get("status", "")
@@ -59,22 +62,21 @@ def queue(request):
             "mine": mine,
             "q": query,
             "statuses": [(v, label) for v, label in Status.choices if v != Status.DRAFT],
-            "role": staff_role(request.user),
         },
     )
 
 
 # ------------------------------------------------------------------ one application
-@staff_required
+@staff_required(capability=Capability.VIEW_APPLICATIONS)
 @never_cache
 @require_GET
 def detail(request, pk: int):
+    """The application as staff see it. Reading changes nothing (taking it into review is the POST
+    `start_review`); the access itself is audited (UU 27/2022: who opened a citizen's data)."""
     application = selectors.application_get_for_staff(request.user, pk)
-    if staff_role(request.user) in REVIEWERS:
-        application = services.application_start_review(application=application, actor=request.user)
     services.application_record_access(application=application, actor=request.user, kind=Event.Kind.DETAIL_VIEWED)
-    documents = list(application.documents.filter(superseded=False).order_by("requirement_code"))
-    staff = get_user_model().objects.filter(staff__isnull=False, is_active=True).exclude(staff__role=Role.DESA_OPERATOR)
+    documents = list(application.documents.current().order_by("requirement_code"))
+    can_review = can(request.user, Capability.REVIEW_APPLICATION)
     return render(
         request,
         "applications/staff/detail.html",
@@ -85,16 +87,23 @@ def detail(request, pk: int):
             "form_data": _form_data(application),
             "timeline": application.events.select_related("actor").all(),
             "days_left": application.sla_days_left(),
-            "can_review": staff_role(request.user) in REVIEWERS,
+            "can_review": can_review,
+            "can_start_review": can_review and application.status in (Status.SUBMITTED, Status.RESUBMITTED),
             "in_review": application.status == Status.IN_REVIEW,
             "has_redo": any(d.verdict == Document.Verdict.REDO for d in documents),
-            "staff_users": staff.order_by("first_name", "username"),
+            "staff_users": _assignable_staff().order_by("first_name", "username") if can_review else [],
             "kinds": dict(Event.Kind.choices),
             "statuses": dict(Status.choices),
             "letter": services.current_letter(application),
-            "can_revoke": staff_role(request.user) in (Role.CAMAT, Role.ADMIN),
+            "can_revoke": can(request.user, Capability.REVOKE_LETTER),
+            "can_add_note": can(request.user, Capability.ADD_NOTE),
+            "can_print": can(request.user, Capability.PRINT_FILES),
         },
     )
+
+
+def _assignable_staff():
+    return get_user_model().objects.filter(staff__role__in=roles_with(Capability.BE_ASSIGNED), is_active=True)
 
 
 def _form_data(application: Application) -> list[tuple[str, str]]:
@@ -110,28 +119,24 @@ def _document(request, pk: int, doc_pk: int) -> tuple[Application, Document]:
     return application, document
 
 
-@staff_required
+@staff_required(capability=Capability.VIEW_APPLICATIONS)
 @require_GET
 def document_file(request, pk: int, doc_pk: int):
     """Stream one uploaded file inline, through this authorised view; every open is audited."""
     application, document = _document(request, pk, doc_pk)
-    try:
-        chunks = storage.iter_chunks(document.key)
-        first = next(chunks, b"")  # open the object now, inside this kecamatan's schema
-    except storage.ObjectMissing as exc:
-        raise Http404 from exc
+    extension = {"application/pdf": "pdf", "image/png": "png"}.get(document.content_type, "jpg")
+    response = stored_file_response(
+        document.key,
+        content_type=document.content_type,
+        filename=f"{document.requirement_code}-{document.pk}.{extension}",
+    )
+    response["Content-Length"] = str(document.size)
     services.application_record_access(
         application=application,
         actor=request.user,
         kind=Event.Kind.FILE_VIEWED,
         data={"document": document.pk, "requirement": document.requirement_code},
     )
-    response = StreamingHttpResponse(itertools.chain([first], chunks), content_type=document.content_type)
-    extension = {"application/pdf": "pdf", "image/png": "png"}.get(document.content_type, "jpg")
-    response["Content-Disposition"] = f'inline; filename="{document.requirement_code}-{document.pk}.{extension}"'
-    response["Content-Length"] = str(document.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -139,18 +144,20 @@ def _back(application: Application):
     return redirect("staff:detail", pk=application.pk)
 
 
-def run_step(request, action, success: str) -> bool:
-    """Run one service for a staff POST and flash its outcome; a refusal becomes the message."""
-    try:
-        action()
-    except (ValueError, ValidationError) as exc:  # TransitionError is a ValueError too
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, success)
-    return True
+@staff_required(capability=Capability.REVIEW_APPLICATION)
+@require_POST
+def start_review(request, pk: int):
+    """Take a submitted or resubmitted application into review (assigned to the reviewer if nobody is)."""
+    application = selectors.application_get_for_staff(request.user, pk)
+    run_step(
+        request,
+        lambda: services.application_start_review(application=application, actor=request.user),
+        _("Pemeriksaan dimulai. Nilai setiap berkas, lalu ambil keputusan."),
+    )
+    return _back(application)
 
 
-@staff_required(roles=REVIEWERS)
+@staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def document_verdict(request, pk: int, doc_pk: int):
     application, document = _document(request, pk, doc_pk)
@@ -167,14 +174,11 @@ def document_verdict(request, pk: int, doc_pk: int):
     return _back(application)
 
 
-@staff_required(roles=REVIEWERS)
+@staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def request_completion(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
-    items = [
-        services.RequirementNote(d.requirement_code, d.verdict_reason)
-        for d in application.documents.filter(superseded=False, verdict=Document.Verdict.REDO)
-    ]
+    items = [services.RequirementNote(d.requirement_code, d.verdict_reason) for d in application.documents.to_redo()]
     run_step(
         request,
         lambda: services.application_request_completion(
@@ -185,7 +189,7 @@ def request_completion(request, pk: int):
     return _back(application)
 
 
-@staff_required(roles=REVIEWERS)
+@staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def verify(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
@@ -197,7 +201,7 @@ def verify(request, pk: int):
     return _back(application)
 
 
-@staff_required(roles=REVIEWERS)
+@staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def reject(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
@@ -211,7 +215,7 @@ def reject(request, pk: int):
     return _back(application)
 
 
-@staff_required
+@staff_required(capability=Capability.ADD_NOTE)
 @require_POST
 def note(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
@@ -225,18 +229,13 @@ def note(request, pk: int):
     return _back(application)
 
 
-@staff_required(roles=REVIEWERS)
+@staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def assign(request, pk: int):
     application = selectors.application_get_for_staff(request.user, pk)
-    User = get_user_model()
     assignee = None
     if raw := request.POST.get("assignee", ""):
-        assignee = (
-            User.objects.filter(pk=raw if raw.isdigit() else -1, staff__isnull=False, is_active=True)
-            .exclude(staff__role=Role.DESA_OPERATOR)
-            .first()
-        )
+        assignee = _assignable_staff().filter(pk=raw if raw.isdigit() else -1).first()
         if assignee is None:
             messages.error(request, _("Petugas tidak ditemukan. Pilih petugas dari daftar."))
             return _back(application)
@@ -248,7 +247,7 @@ def assign(request, pk: int):
     return _back(application)
 
 
-@staff_required
+@staff_required(capability=Capability.PRINT_FILES)
 @require_GET
 def print_all(request, pk: int):
     """Every current uploaded file of the application as one PDF with a cover page."""
@@ -263,8 +262,110 @@ def print_all(request, pk: int):
     return response
 
 
+# ------------------------------------------------------------------ the application's letter
+def _letter_step(request, pk: int, step, success: str):
+    """One application service for a staff POST, shown on the application page like its other steps."""
+    application = selectors.application_get_for_staff(request.user, pk)
+    run_step(request, lambda: step(application=application, actor=request.user), success)
+    return _back(application)
+
+
+@staff_required(capability=Capability.REVIEW_APPLICATION)
+@require_POST
+def letter_draft(request, pk: int):
+    return _letter_step(
+        request,
+        pk,
+        services.application_letter_draft,
+        _("Draf surat dibuat. Periksa pratinjaunya, lalu kirim ke Camat."),
+    )
+
+
+@staff_required(capability=Capability.REVIEW_APPLICATION)
+@require_POST
+def letter_submit(request, pk: int):
+    return _letter_step(request, pk, services.application_letter_submit, _("Surat masuk antrean tanda tangan Camat."))
+
+
+@staff_required(capability=Capability.REVIEW_APPLICATION)
+@require_POST
+def letter_pickup(request, pk: int):
+    return _letter_step(request, pk, services.application_record_pickup, _("Pengambilan surat di kantor dicatat."))
+
+
+@staff_required(capability=Capability.VIEW_APPLICATIONS)
+@never_cache
+@require_GET
+def application_letter_pdf(request, pk: int):
+    """The current letter of an application the reader may see: signed file once signed, else the draft."""
+    application = selectors.application_get_for_staff(request.user, pk)  # 404 outside the reader's rights
+    letter = services.current_letter(application)
+    key = letter and (letter.signed_pdf_key or letter.pdf_key)
+    if not key:
+        raise Http404
+    return stored_file_response(key, content_type="application/pdf", filename=f"surat-{letter.uuid}.pdf")
+
+
+def _second_factor_ok(user, token: str) -> bool:
+    token = (token or "").strip()
+    return bool(token) and any(device.verify_token(token) for device in devices_for_user(user, confirmed=True))
+
+
+@staff_required(capability=Capability.SIGN_LETTERS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signing_queue(request):
+    """The Camat's (or a delegate's) queue: sign one letter or a batch after one TOTP code.
+
+    The signing itself runs as one Celery task per letter (tasks.sign_batch_item, which also
+    issues the application); this page shows each batch's progress and refreshes itself until
+    it is done.
+    """
+    waiting = letter_selectors.letters_awaiting_signature().exclude(pk__in=letter_selectors.letters_in_pending_batch())
+    try:
+        capacity = letter_services.signing_capacity(request.user, on=timezone.localdate())
+    except letter_services.SigningRefused as exc:
+        capacity, refusal = None, str(exc)
+    else:
+        refusal = ""
+    if request.method == "POST":
+        chosen = list(waiting.filter(uuid__in=request.POST.getlist("letters")))
+        if not chosen:
+            messages.error(request, _("Pilih minimal satu surat yang akan ditandatangani."))
+        elif not _second_factor_ok(request.user, request.POST.get("otp", "")):
+            messages.error(
+                request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator.")
+            )
+        else:
+            try:
+                services.application_signing_batch_start(
+                    letters=chosen, signer_user=request.user, second_factor_ok=True
+                )
+            except (letter_services.SigningRefused, ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(n)d surat sedang ditandatangani; surat dikirim ke pemohon begitu selesai.")
+                    % {"n": len(chosen)},
+                )
+        return redirect("staff:signing")
+    batches = letter_selectors.signing_batches_recent(request.user)
+    return render(
+        request,
+        "applications/staff/signing.html",
+        {
+            "letters": waiting,
+            "capacity": capacity,
+            "refusal": refusal,
+            "batches": batches,
+            "in_progress": any(b.signed + b.failed < b.total for b in batches),
+        },
+    )
+
+
 # ------------------------------------------------------------------ assisted mode
-@staff_required
+@staff_required(capability=Capability.APPLY_ON_BEHALF)
 @require_GET
 def assisted_services(request):
     return render(
@@ -274,7 +375,7 @@ def assisted_services(request):
     )
 
 
-@staff_required
+@staff_required(capability=Capability.APPLY_ON_BEHALF)
 def assisted_apply(request, slug: str):
     """Apply on behalf of a citizen; the citizen's consent is required and recorded."""
     assisted = {

@@ -1,4 +1,4 @@
-"""Back office: the SKM index (Camat, Sekcam, admin) and complaint handling. Thin: writes are services."""
+"""Back office: the SKM index and complaint handling. Thin: writes are services."""
 
 from __future__ import annotations
 
@@ -15,13 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from services_catalog.configured.models import KecamatanService
 from sipentol.accounts.decorators import staff_required
-from sipentol.accounts.models import Role
+from sipentol.accounts.permissions import Capability, can
 
 from . import selectors, services
 from .forms import ComplaintResponseForm
 from .models import Complaint
-
-LEADERS = (Role.CAMAT, Role.SEKCAM, Role.ADMIN)
 
 
 def _day(value: str) -> date | None:
@@ -35,7 +33,7 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@staff_required(roles=LEADERS)
+@staff_required(capability=Capability.VIEW_FEEDBACK)
 @require_GET
 def skm_summary(request):
     today = timezone.localdate()
@@ -62,7 +60,7 @@ def skm_summary(request):
     )
 
 
-@staff_required(roles=LEADERS)
+@staff_required(capability=Capability.VIEW_FEEDBACK)
 @require_GET
 def complaint_list(request):
     status = request.GET.get("status", "")
@@ -72,11 +70,17 @@ def complaint_list(request):
     return render(
         request,
         "feedback/staff/complaints.html",
-        {"page": page, "status": status, "statuses": Complaint.Status.choices, "form": ComplaintResponseForm()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Complaint.Status.choices,
+            "form": ComplaintResponseForm(),
+            "can_respond": can(request.user, Capability.RESPOND_COMPLAINTS),
+        },
     )
 
 
-@staff_required(roles=LEADERS)
+@staff_required(capability=Capability.RESPOND_COMPLAINTS)
 @require_POST
 def complaint_respond(request, pk: int):
     try:

@@ -8,6 +8,8 @@ here: it is a fact of the service, kept by the catalog and each kecamatan's copy
 
 from __future__ import annotations
 
+from pathlib import Path
+
 DEFAULT_LETTERS: dict[str, str] = {
     "waris": "Surat Keterangan Waris",
     "pindah-keluar": "Surat Keterangan Pindah Keluar",
@@ -22,3 +24,10 @@ DEFAULT_LETTERS: dict[str, str] = {
     "legalisir": "Surat Keterangan Legalisasi",
     "izin-penggunaan-jalan": "Surat Izin Penggunaan Jalan",
 }
+
+_DEFAULTS_DIR = Path(__file__).resolve().parent / "templates_default"
+
+
+def default_template_source(slug: str) -> tuple[str, str]:
+    """(html, css) of a default letter as shipped in templates_default/."""
+    return (_DEFAULTS_DIR / f"{slug}.html").read_text(), (_DEFAULTS_DIR / "letter.css").read_text()

@@ -1,5 +1,5 @@
 """Reads for letters: the current letter of an application, signing batches, public lookup by
-QR id, verification of an uploaded PDF."""
+QR id, verification of an uploaded PDF, templates for the admin."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Letter, SigningBatch, SigningBatchItem, TrustAnchor
+from .catalog import DEFAULT_LETTERS, default_template_source
+from .models import Letter, LetterTemplate, SigningBatch, SigningBatchItem, TrustAnchor
 
 PUBLIC_STATUSES = (Letter.Status.SIGNED, Letter.Status.REVOKED, Letter.Status.REPLACED)
 
@@ -60,9 +61,15 @@ def signing_batch_items_stale(*, older_than_seconds: int) -> list[int]:
     )
 
 
-def signing_batches_recent(user, *, limit: int = 5) -> QuerySet[SigningBatch]:
-    """The user's latest batches with their progress (total, signed, failed), newest first."""
-    return (
+def letters_in_pending_batch() -> QuerySet:
+    """Ids of letters a batch is signing right now (not to be offered for signing again)."""
+    return SigningBatchItem.objects.filter(state=SigningBatchItem.State.PENDING).values("letter_id")
+
+
+def signing_batches_recent(user, *, limit: int = 5) -> list[SigningBatch]:
+    """The user's latest batches with their progress (total, signed, failed) and the failed
+    items with their reasons, newest first."""
+    batches = list(
         SigningBatch.objects.filter(signer=user)
         .annotate(
             total=Count("items"),
@@ -71,6 +78,9 @@ def signing_batches_recent(user, *, limit: int = 5) -> QuerySet[SigningBatch]:
         )
         .order_by("-created_at")[:limit]
     )
+    for batch in batches:
+        batch.failures = list(batch.items.filter(state=SigningBatchItem.State.FAILED).select_related("letter"))
+    return batches
 
 
 def letter_get_public(uuid) -> Letter | None:
@@ -106,3 +116,37 @@ def letter_verify_upload(*, letter: Letter, pdf_bytes: bytes) -> VerificationRes
             "(berkas telah diubah). Minta salinan asli ke kantor kecamatan."
         )
     return VerificationResult(exact_match=exact, signature_valid=check.valid, letter_valid=in_force, message=message)
+
+
+# ------------------------------------------------------------------ templates, as the admin edits them
+def _default_template(slug: str) -> LetterTemplate:
+    html, css = default_template_source(slug)
+    return LetterTemplate(service_slug=slug, title=DEFAULT_LETTERS[slug], html=html, css=css)
+
+
+def letter_templates_for_admin() -> list[LetterTemplate]:
+    """Every letter template of the kecamatan: the stored ones, and for a default letter not
+    stored yet its default as an unsaved instance (stored by the admin's first save, or by the
+    first letter drafted from it). A read: opening the templates page writes nothing."""
+    templates = {t.service_slug: t for t in LetterTemplate.objects.all()}
+    for slug in DEFAULT_LETTERS:
+        templates.setdefault(slug, _default_template(slug))
+    return sorted(templates.values(), key=lambda t: t.title)
+
+
+def letter_template_for_admin(slug: str) -> LetterTemplate | None:
+    """The stored template of a service, else its unsaved default, else None."""
+    template = LetterTemplate.objects.filter(service_slug=slug).first()
+    if template is None and slug in DEFAULT_LETTERS:
+        template = _default_template(slug)
+    return template
+
+
+def letter_templates_outdated() -> int:
+    """How many stored templates no admin has edited differ from today's defaults
+    (`services.letter_templates_init` refreshes them, on the admin's request)."""
+    return sum(
+        1
+        for t in LetterTemplate.objects.filter(updated_by__isnull=True, service_slug__in=list(DEFAULT_LETTERS))
+        if (t.html, t.css) != default_template_source(t.service_slug)
+    )

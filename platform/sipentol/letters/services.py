@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import re
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -19,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_letter_classification
+from sipentol.accounts.permissions import Capability, can
 from sipentol.docengine import render
 from sipentol.lib import storage
 from tenants.selectors import kecamatan_url
 
-from .catalog import DEFAULT_LETTERS
+from .catalog import DEFAULT_LETTERS, default_template_source
 from .models import (
     Letter,
     LetterEvent,
@@ -37,7 +37,6 @@ from .models import (
 )
 from .signers import adapter_for
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_default"
 _NIK_RE = re.compile(r"^\d{16}$")
 
 
@@ -201,15 +200,14 @@ def letter_submit_for_signature(*, letter: Letter, actor) -> Letter:
 # ---------------------------------------------------------------------------- signing
 def signing_capacity(user, *, on: dt.date) -> str:
     """'camat', or 'an'/'plh' for a delegate inside an active delegation; else SigningRefused."""
-    profile = getattr(user, "staff", None)
-    if profile is not None and profile.role == "camat":
+    if can(user, Capability.SIGN_AS_CAMAT):
         return Letter.Capacity.CAMAT
     delegation = (
         SigningDelegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on)
         .order_by("-starts_on")
         .first()
     )
-    if delegation is None:
+    if delegation is None or not can(user, Capability.SIGN_BY_DELEGATION):
         raise SigningRefused(
             _(
                 "Anda tidak berwenang menandatangani surat hari ini: hanya Camat, atau pejabat yang "
@@ -359,8 +357,7 @@ def letter_revoke(*, letter: Letter, actor, reason: str) -> Letter:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Tuliskan alasan pencabutan surat."))
-    profile = getattr(actor, "staff", None)
-    if profile is None or profile.role not in ("admin", "camat"):
+    if not can(actor, Capability.REVOKE_LETTER):
         raise PermissionDenied(_("Hanya Camat atau admin kecamatan yang dapat mencabut surat."))
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -378,10 +375,9 @@ def letter_templates_init() -> int:
     """Create this kecamatan's missing letter templates from templates_default/, and refresh the
     ones no admin has edited (updated_by empty) when the defaults change. Idempotent; returns
     how many were created or refreshed."""
-    css = (TEMPLATES_DIR / "letter.css").read_text()
     changed = 0
     for slug, title in DEFAULT_LETTERS.items():
-        html = (TEMPLATES_DIR / f"{slug}.html").read_text()
+        html, css = default_template_source(slug)
         template, was_created = LetterTemplate.objects.get_or_create(
             service_slug=slug,
             defaults={"title": title, "html": html, "css": css},
@@ -431,15 +427,16 @@ def signing_delegation_create(
     *, delegate, capacity: str, starts_on: dt.date, ends_on: dt.date, note: str = "", actor
 ) -> SigningDelegation:
     """Record who signs for the Camat while away (a.n. / Plh.), for a date range. Camat or admin only."""
-    profile = getattr(actor, "staff", None)
-    if profile is None or profile.role not in ("admin", "camat"):
+    if not can(actor, Capability.MANAGE_DELEGATIONS):
         raise PermissionDenied(_("Hanya Camat atau admin kecamatan yang dapat mencatat pelimpahan wewenang."))
     if capacity not in SigningDelegation.Capacity.values:
         raise ValidationError(_("Pilih sebutan: a.n. Camat atau Plh. Camat."))
     if ends_on < starts_on:
         raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
-    if getattr(getattr(delegate, "staff", None), "role", None) == "camat":
+    if can(delegate, Capability.SIGN_AS_CAMAT):
         raise ValidationError(_("Camat tidak perlu pelimpahan; pilih pejabat lain."))
+    if not can(delegate, Capability.SIGN_BY_DELEGATION):
+        raise ValidationError(_("Pejabat ini tidak dapat menerima pelimpahan tanda tangan. Pilih dari daftar."))
     return SigningDelegation.objects.create(
         delegate=delegate,
         capacity=capacity,

@@ -1,0 +1,95 @@
+"""The one permission table: which staff role holds which capability in a kecamatan's back office.
+
+Views, services, selectors and templates ask `can(user, Capability.X)` (or `roles_with(...)` to
+filter a queryset); nothing else names a role. Changing who may do what is a change to
+`PERMISSIONS` alone, and `tests/backoffice/test_permissions.py` walks every staff URL with every
+role against this table.
+
+`can` knows roles only: the password, the second factor (TOTP) and the kecamatan (a user exists
+only in their own kecamatan's schema) are checked by `decorators.staff_required` and the tenant
+routing; which application a capability reaches is the selectors' job (`see_all_applications`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .models import Role
+
+
+class Capability(StrEnum):
+    # applications
+    VIEW_APPLICATIONS = "view_applications"  # the queue, an application's page, its files and its letter
+    SEE_ALL_APPLICATIONS = "see_all_applications"  # every application of the kecamatan (else: own desa only)
+    REVIEW_APPLICATION = "review_application"  # start review, verdicts, completion, verify, reject, assign,
+    # draft and send the letter, record the pickup
+    BE_ASSIGNED = "be_assigned"  # may be named the staff member handling an application
+    APPLY_ON_BEHALF = "apply_on_behalf"  # assisted mode, with the citizen's recorded consent
+    ADD_NOTE = "add_note"  # an internal note on an application's timeline
+    PRINT_FILES = "print_files"  # every uploaded file of an application as one PDF
+    # letters
+    SIGN_AS_CAMAT = "sign_as_camat"  # signs in their own name, no delegation needed
+    SIGN_BY_DELEGATION = "sign_by_delegation"  # may be named delegate (a.n. / Plh.) while the Camat is away
+    SIGN_LETTERS = "sign_letters"  # the signing queue and a signing certificate: one of the two above
+    REVOKE_LETTER = "revoke_letter"
+    MANAGE_DELEGATIONS = "manage_delegations"
+    EDIT_LETTER_TEMPLATES = "edit_letter_templates"
+    # the kecamatan's configuration
+    VIEW_SERVICES = "view_services"
+    CONFIGURE_SERVICES = "configure_services"
+    MANAGE_STAFF = "manage_staff"
+    EDIT_OFFICE_PROFILE = "edit_office_profile"
+    # feedback and figures
+    VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
+    RESPOND_COMPLAINTS = "respond_complaints"
+    VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+
+
+_EVERY_STAFF = frozenset(Role)
+# Everyone working in the kecamatan office; the operator desa works for one desa.
+_OFFICE = frozenset({Role.VERIFIER, Role.CAMAT, Role.SEKCAM, Role.ADMIN})
+_LEADERS = frozenset({Role.CAMAT, Role.SEKCAM, Role.ADMIN})
+
+PERMISSIONS: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW_APPLICATIONS: _EVERY_STAFF,
+    Capability.SEE_ALL_APPLICATIONS: _OFFICE,
+    Capability.REVIEW_APPLICATION: _OFFICE,
+    Capability.BE_ASSIGNED: _OFFICE,
+    Capability.APPLY_ON_BEHALF: _EVERY_STAFF,
+    Capability.ADD_NOTE: _EVERY_STAFF,
+    Capability.PRINT_FILES: _EVERY_STAFF,
+    Capability.SIGN_AS_CAMAT: frozenset({Role.CAMAT}),
+    Capability.SIGN_BY_DELEGATION: frozenset({Role.SEKCAM}),
+    Capability.SIGN_LETTERS: frozenset({Role.CAMAT, Role.SEKCAM}),
+    Capability.REVOKE_LETTER: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.MANAGE_DELEGATIONS: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.EDIT_LETTER_TEMPLATES: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.VIEW_SERVICES: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
+    Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
+    Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
+    Capability.VIEW_FEEDBACK: _LEADERS,
+    Capability.RESPOND_COMPLAINTS: _LEADERS,
+    Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
+}
+# Signing is one or the other; the queue and the certificate upload ask for either.
+assert PERMISSIONS[Capability.SIGN_LETTERS] == (
+    PERMISSIONS[Capability.SIGN_AS_CAMAT] | PERMISSIONS[Capability.SIGN_BY_DELEGATION]
+)
+assert set(PERMISSIONS) == set(Capability)
+
+
+def staff_role(user) -> str | None:
+    """The user's role in this kecamatan, or None for anyone who is not its staff."""
+    profile = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    return profile.role if profile else None
+
+
+def can(user, capability: Capability) -> bool:
+    """Does this user's role hold the capability? False for a citizen or an anonymous visitor."""
+    return staff_role(user) in PERMISSIONS[capability]
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles holding a capability, for querysets (`staff__role__in=roles_with(...)`)."""
+    return sorted(PERMISSIONS[capability])

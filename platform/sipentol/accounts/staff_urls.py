@@ -1,0 +1,22 @@
+"""accounts' back-office pages: sign-in (password, TOTP), sign-out, password change, and the
+admin kecamatan's staff and office-profile pages. Assembled under /kantor/ by sipentol.backoffice."""
+
+from django.urls import path
+
+from . import staff_admin_views as admin
+from . import views
+
+urlpatterns = [
+    path("masuk/", views.login_view, name="login"),
+    path("masuk/otp/", views.otp_view, name="otp"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("ganti-kata-sandi/", views.password_change_view, name="password-change"),
+    path("petugas/", admin.staff_list, name="staff-admin-list"),
+    path("petugas/tambah/", admin.staff_create, name="staff-admin-create"),
+    path("petugas/<int:pk>/", admin.staff_detail, name="staff-admin-detail"),
+    path("petugas/<int:pk>/aktif/", admin.staff_set_active, name="staff-admin-active"),
+    path("petugas/<int:pk>/reset-2fa/", admin.staff_reset_two_factor, name="staff-admin-reset-2fa"),
+    path("petugas/<int:pk>/kata-sandi/", admin.staff_reset_password, name="staff-admin-reset-password"),
+    path("petugas/<int:pk>/sertifikat/", admin.staff_certificate, name="staff-admin-certificate"),
+    path("profil-kantor/", admin.office_profile, name="office-profile"),
+]

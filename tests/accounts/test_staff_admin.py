@@ -238,7 +238,8 @@ def test_it_accepts_a_signing_certificate_only_with_its_password(jetis):
         f"/kantor/petugas/{verifier.pk}/sertifikat/", {"p12": file, "password": "rahasia-p12"}, follow=True
     )
     assert "hanya untuk Camat atau Sekretaris Camat" in refused.content.decode()
-    page = admin.get(f"/kantor/petugas/{camat.pk}/").content.decode()
+    assert f"/kantor/petugas/{camat.pk}/sertifikat/" in admin.get(f"/kantor/petugas/{camat.pk}/").content.decode()
+    page = admin.get(f"/kantor/petugas/{camat.pk}/sertifikat/").content.decode()
     assert "CN=Camat Uji Jetis" in page
     with tenant_context(jetis):
         from sipentol.letters.models import SignerCredential

@@ -42,22 +42,3 @@ def desa_choices(*, kecamatan) -> list[tuple[str, str]]:
 
 def desa_names(*, kecamatan) -> dict[str, str]:
     return dict(desa_choices(kecamatan=kecamatan))
-
-
-def signer_credential_active(*, user):
-    """The active signing credential with its certificate's subject (or None)."""
-    from sipentol.letters.models import SignerCredential
-
-    credential = SignerCredential.objects.filter(user=user, is_active=True).order_by("-created_at").first()
-    if credential is None:
-        return None
-    credential.subject = ""
-    if credential.certificate_pem:
-        from cryptography import x509
-
-        try:
-            cert = x509.load_pem_x509_certificate(credential.certificate_pem.encode())
-            credential.subject = cert.subject.rfc4514_string()
-        except ValueError:
-            credential.subject = ""
-    return credential

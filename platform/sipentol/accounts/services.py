@@ -49,7 +49,6 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
 # No 0/O, 1/l/I: the temporary password is read off a screen and typed by someone else.
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 NIP_RE = re.compile(r"^\d{18}$")
-MAX_P12_BYTES = 200 * 1024
 
 
 def _temporary_password() -> str:
@@ -205,35 +204,7 @@ def staff_password_change(*, user, password: str) -> None:
         StaffEvent.objects.create(actor=user, staff=user, action=StaffEvent.Action.PASSWORD_CHANGED)
 
 
-def staff_signing_certificate_upload(*, actor, user, p12: bytes, password: str):
-    """Import a Camat/Sekcam's PKCS#12 (stored encrypted, password too); replaces their active credential."""
-    from sipentol.letters import pki
-
-    if not can(user, Capability.SIGN_LETTERS):
-        raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat."))
-    if not p12:
-        raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
-    if len(p12) > MAX_P12_BYTES:
-        raise ValidationError(
-            _("Berkas terlalu besar untuk sebuah sertifikat. Unggah berkas .p12/.pfx (di bawah 200 KB).")
-        )
-    with transaction.atomic():
-        try:
-            credential = pki.signer_credential_import_p12(
-                user=user, p12=p12, password=password.encode() if password else None
-            )
-        except (ValueError, TypeError):
-            # cryptography says the same for a wrong password and a damaged file.
-            raise ValidationError(
-                _(
-                    "Sertifikat tidak dapat dibuka: kata sandinya salah atau berkasnya bukan PKCS#12 (.p12/.pfx). "
-                    "Periksa kata sandi, atau minta berkas baru dari penerbit sertifikat."
-                )
-            ) from None
-        StaffEvent.objects.create(
-            actor=actor,
-            staff=user,
-            action=StaffEvent.Action.CERTIFICATE_UPLOADED,
-            details={"valid_to": credential.valid_to.isoformat() if credential.valid_to else ""},
-        )
-    return credential
+def staff_event_record(*, actor, staff, action: str, details: dict | None = None) -> StaffEvent:
+    """One line of a staff account's history, written by another app's step on that account
+    (e.g. letters' certificate upload), in the caller's transaction. Never holds a secret."""
+    return StaffEvent.objects.create(actor=actor, staff=staff, action=action, details=details or {})

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
@@ -59,11 +59,6 @@ class StaffCreateForm(StaffForm):
     full_name = forms.CharField(label=_l("Nama lengkap"), max_length=150)
     email = forms.EmailField(label=_l("E-mail"), required=False)
     field_order = ["username", "full_name", "role", "position", "nip", "desa_code", "email"]
-
-
-class CertificateForm(forms.Form):
-    p12 = forms.FileField(label=_l("Berkas sertifikat (.p12 / .pfx)"))
-    password = forms.CharField(label=_l("Kata sandi sertifikat"), required=False, widget=forms.PasswordInput)
 
 
 class OfficeProfileForm(forms.Form):
@@ -150,7 +145,7 @@ def staff_detail(request, pk: int):
     return _detail(request, member, form=form, status=400 if form.errors else 200)
 
 
-def _detail(request, member, *, form=None, certificate_form=None, status=200):
+def _detail(request, member, *, form=None, status=200):
     profile = member.staff
     if form is None:
         initial = {
@@ -160,13 +155,11 @@ def _detail(request, member, *, form=None, certificate_form=None, status=200):
             "desa_code": profile.desa_code,
         }
         form = StaffForm(initial=initial, kecamatan=request.tenant)
-    signer = can(member, Capability.SIGN_LETTERS)
     context = {
         "member": member,
         "form": form,
-        "signer": signer,
-        "certificate_form": certificate_form or (CertificateForm() if signer else None),
-        "credential": selectors.signer_credential_active(user=member) if signer else None,
+        # the certificate itself is letters' page (staff-admin-certificate): accounts never imports letters
+        "signer": can(member, Capability.SIGN_LETTERS),
         "events": selectors.staff_events(user=member),
         "desa_name": selectors.desa_names(kecamatan=request.tenant).get(profile.desa_code, profile.desa_code),
     }
@@ -219,40 +212,6 @@ def staff_reset_password(request, pk: int):
             {"member": member, "password": password, "created": False},
         )
     )
-
-
-@staff_required(capability=Capability.MANAGE_STAFF)
-@sensitive_post_parameters("password")
-@sensitive_variables("password")
-@never_cache
-@require_POST
-def staff_certificate(request, pk: int):
-    member = selectors.staff_get_for_admin(pk=pk)
-    if not can(member, Capability.SIGN_LETTERS):
-        messages.error(
-            request, _("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
-        )
-        return redirect("staff:staff-admin-detail", pk=member.pk)
-    form = CertificateForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["p12"]
-        if upload.size > services.MAX_P12_BYTES:
-            form.add_error(
-                "p12", _("Berkas terlalu besar untuk sebuah sertifikat. Unggah berkas .p12/.pfx (di bawah 200 KB).")
-            )
-        else:
-            try:
-                services.staff_signing_certificate_upload(
-                    actor=request.user, user=member, p12=upload.read(), password=form.cleaned_data["password"]
-                )
-            except ValidationError as error:
-                form.add_error("p12", error.messages)
-            else:
-                messages.success(
-                    request, _("Sertifikat tanda tangan disimpan dan dipakai untuk tanda tangan berikutnya.")
-                )
-                return redirect("staff:staff-admin-detail", pk=member.pk)
-    return _detail(request, member, certificate_form=form, status=400)
 
 
 @staff_required(capability=Capability.EDIT_OFFICE_PROFILE)

@@ -17,6 +17,5 @@ urlpatterns = [
     path("petugas/<int:pk>/aktif/", admin.staff_set_active, name="staff-admin-active"),
     path("petugas/<int:pk>/reset-2fa/", admin.staff_reset_two_factor, name="staff-admin-reset-2fa"),
     path("petugas/<int:pk>/kata-sandi/", admin.staff_reset_password, name="staff-admin-reset-password"),
-    path("petugas/<int:pk>/sertifikat/", admin.staff_certificate, name="staff-admin-certificate"),
     path("profil-kantor/", admin.office_profile, name="office-profile"),
 ]

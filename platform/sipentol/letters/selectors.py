@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .catalog import DEFAULT_LETTERS, default_template_source
-from .models import Letter, LetterTemplate, SigningBatch, SigningBatchItem, TrustAnchor
+from .models import Letter, LetterTemplate, SignerCredential, SigningBatch, SigningBatchItem, TrustAnchor
 
 PUBLIC_STATUSES = (Letter.Status.SIGNED, Letter.Status.REVOKED, Letter.Status.REPLACED)
 
@@ -81,6 +81,24 @@ def signing_batches_recent(user, *, limit: int = 5) -> list[SigningBatch]:
     for batch in batches:
         batch.failures = list(batch.items.filter(state=SigningBatchItem.State.FAILED).select_related("letter"))
     return batches
+
+
+def signer_credential_active(*, user) -> SignerCredential | None:
+    """The signer's active credential, with its certificate's subject as `subject` (or None)."""
+    credential = SignerCredential.objects.filter(user=user, is_active=True).order_by("-created_at").first()
+    if credential is None:
+        return None
+    credential.subject = ""
+    if credential.certificate_pem:
+        from cryptography import x509
+
+        try:
+            credential.subject = x509.load_pem_x509_certificate(
+                credential.certificate_pem.encode()
+            ).subject.rfc4514_string()
+        except ValueError:
+            credential.subject = ""
+    return credential
 
 
 def letter_get_public(uuid) -> Letter | None:

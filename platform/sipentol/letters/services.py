@@ -18,11 +18,14 @@ from django.utils.translation import gettext as _
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_letter_classification
+from sipentol.accounts.models import StaffEvent
 from sipentol.accounts.permissions import Capability, can
+from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
 from sipentol.lib import storage
 from tenants.selectors import kecamatan_url
 
+from . import pki
 from .catalog import DEFAULT_LETTERS, default_template_source
 from .models import (
     Letter,
@@ -445,3 +448,41 @@ def signing_delegation_create(
         note=note.strip()[:200],
         created_by=actor,
     )
+
+
+# ---------------------------------------------------------------------------- signer certificates
+MAX_P12_BYTES = 200 * 1024
+
+
+def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> SignerCredential:
+    """Import a signer's PKCS#12 (stored encrypted, password too); it replaces their active
+    credential. Only for a role the permission table lets sign; recorded in the staff member's
+    history (accounts' StaffEvent), never with the password."""
+    if not can(user, Capability.SIGN_LETTERS):
+        raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu."))
+    if not p12:
+        raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
+    if len(p12) > MAX_P12_BYTES:
+        raise ValidationError(
+            _("Berkas terlalu besar untuk sebuah sertifikat. Unggah berkas .p12/.pfx (di bawah 200 KB).")
+        )
+    with transaction.atomic():
+        try:
+            credential = pki.signer_credential_import_p12(
+                user=user, p12=p12, password=password.encode() if password else None
+            )
+        except (ValueError, TypeError):
+            # cryptography says the same for a wrong password and a damaged file.
+            raise ValidationError(
+                _(
+                    "Sertifikat tidak dapat dibuka: kata sandinya salah atau berkasnya bukan PKCS#12 (.p12/.pfx). "
+                    "Periksa kata sandi, atau minta berkas baru dari penerbit sertifikat."
+                )
+            ) from None
+        staff_event_record(
+            actor=actor,
+            staff=user,
+            action=StaffEvent.Action.CERTIFICATE_UPLOADED,
+            details={"valid_to": credential.valid_to.isoformat() if credential.valid_to else ""},
+        )
+    return credential

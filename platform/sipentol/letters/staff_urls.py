@@ -10,4 +10,5 @@ urlpatterns = [
     path("templat-surat/", v.template_list, name="letter-templates"),
     path("templat-surat/<slug:slug>/", v.template_edit, name="letter-template"),
     path("pelimpahan/", v.delegations, name="delegations"),
+    path("petugas/<int:pk>/sertifikat/", v.staff_certificate, name="staff-admin-certificate"),
 ]

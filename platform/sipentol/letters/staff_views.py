@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services_catalog.configured.selectors import service_letter_classifications
 from sipentol.accounts.decorators import staff_required
-from sipentol.accounts.permissions import Capability, roles_with
+from sipentol.accounts.permissions import Capability, can, roles_with
+from sipentol.accounts.selectors import staff_get_for_admin
 from sipentol.docengine.render import TemplateRejected
 from sipentol.lib.errors import error_text
 from sipentol.lib.web import stored_file_response
@@ -196,3 +200,47 @@ def revoke(request, letter_uuid):
     if letter.application_id:
         return redirect("staff:detail", pk=letter.application_id)
     return redirect("staff:queue")
+
+
+# ------------------------------------------------------------------ signer certificates
+class CertificateForm(forms.Form):
+    p12 = forms.FileField(label=_l("Berkas sertifikat (.p12 / .pfx)"))
+    password = forms.CharField(label=_l("Kata sandi sertifikat"), required=False, widget=forms.PasswordInput)
+
+
+@staff_required(capability=Capability.MANAGE_STAFF)
+@sensitive_post_parameters("password")
+@sensitive_variables("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_certificate(request, pk: int):
+    """A signer's certificate: the one in use, and the upload of a new one (admin kecamatan)."""
+    member = staff_get_for_admin(pk=pk)
+    if not can(member, Capability.SIGN_LETTERS):
+        messages.error(
+            request, _("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
+        )
+        return redirect("staff:staff-admin-detail", pk=member.pk)
+    form = CertificateForm()
+    status = 200
+    if request.method == "POST":
+        form = CertificateForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["p12"]
+            try:
+                services.signer_certificate_upload(
+                    actor=request.user,
+                    user=member,
+                    p12=upload.read(services.MAX_P12_BYTES + 1),
+                    password=form.cleaned_data["password"],
+                )
+            except ValidationError as error:
+                form.add_error("p12", error.messages)
+            else:
+                messages.success(
+                    request, _("Sertifikat tanda tangan disimpan dan dipakai untuk tanda tangan berikutnya.")
+                )
+                return redirect("staff:staff-admin-certificate", pk=member.pk)
+        status = 400
+    context = {"member": member, "form": form, "credential": selectors.signer_credential_active(user=member)}
+    return render(request, "letters/staff/certificate.html", context, status=status)

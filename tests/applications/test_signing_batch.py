@@ -69,7 +69,7 @@ def test_it_signs_and_issues_each_letter_exactly_once_when_the_worker_is_killed_
     committed_letters, django_db_blocker
 ):
     kecamatan, camat, letters = committed_letters
-    worker = start_celery_worker(log_name="worker-crash.log", extra_env={"SIGNING_BATCH_STALE_SECONDS": "1"})
+    worker = start_celery_worker(log_name="worker-crash.log")
     try:
         # given a batch of 20 started after one second-factor check (tasks queued after commit)
         with django_db_blocker.unblock():
@@ -88,9 +88,9 @@ def test_it_signs_and_issues_each_letter_exactly_once_when_the_worker_is_killed_
             assert signed_at_kill < BATCH
 
             # and a new worker starts, and the beat sweep queues again what the dead one held
-            worker = start_celery_worker(log_name="worker-crash.log", extra_env={"SIGNING_BATCH_STALE_SECONDS": "1"})
+            worker = start_celery_worker(log_name="worker-crash.log")
             time.sleep(1.5)
-            sweep_signing_batches.delay()
+            sweep_signing_batches.delay(older_than_seconds=1)
             _wait(lambda: _signed_count(kecamatan) == BATCH, timeout=180, what="every letter to be signed")
 
             # then every letter is signed once, every application issued once, every citizen told once

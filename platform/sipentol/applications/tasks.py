@@ -27,9 +27,12 @@ def expire_and_remind_all() -> dict:
 
 
 @shared_task(name="applications.tasks.sweep_signing_batches", ignore_result=True)
-def sweep_signing_batches() -> dict[str, int]:
-    """Every minute, in every working kecamatan: queue again batch items whose task was lost."""
-    counts = for_each_kecamatan(lambda _k: services.signing_batches_sweep(), statuses=WORKING)
+def sweep_signing_batches(older_than_seconds: int | None = None) -> dict[str, int]:
+    """Every minute, in every working kecamatan: queue again batch items whose task was lost
+    (pending longer than SIGNING_BATCH_STALE_SECONDS, or `older_than_seconds`, after queuing)."""
+    counts = for_each_kecamatan(
+        lambda _k: services.signing_batches_sweep(older_than_seconds=older_than_seconds), statuses=WORKING
+    )
     return {schema: n for schema, n in counts.items() if n}
 
 

@@ -30,7 +30,7 @@ def test_it_lists_and_opens_the_defaults_without_storing_them_until_the_admin_sa
     page = admin.get("/kantor/templat-surat/domisili/")
 
     # then all defaults are there, editable, and nothing was stored
-    assert all(title in listing for title, _code in DEFAULT_LETTERS.values())
+    assert all(title in listing for title in DEFAULT_LETTERS.values())
     assert page.status_code == 200 and "Surat Keterangan Domisili" in page.content.decode()
     assert _count(jetis) == 0
     assert admin.get("/kantor/templat-surat/tidak-ada/").status_code == 404

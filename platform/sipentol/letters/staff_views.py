@@ -216,14 +216,12 @@ class CertificateForm(forms.Form):
 def staff_certificate(request, pk: int):
     """A signer's certificate: the one in use, and the upload of a new one (admin kecamatan)."""
     member = staff_get_for_admin(pk=pk)
-    if not can(member, Capability.SIGN_LETTERS):
-        messages.error(
-            request, _("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
-        )
-        return redirect("staff:staff-admin-detail", pk=member.pk)
-    form = CertificateForm()
+    signer = can(member, Capability.SIGN_LETTERS)
+    form = CertificateForm() if signer else None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not signer:
+        status = 400
+    elif request.method == "POST":
         form = CertificateForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["p12"]
@@ -242,5 +240,10 @@ def staff_certificate(request, pk: int):
                 )
                 return redirect("staff:staff-admin-certificate", pk=member.pk)
         status = 400
-    context = {"member": member, "form": form, "credential": selectors.signer_credential_active(user=member)}
+    context = {
+        "member": member,
+        "signer": signer,
+        "form": form,
+        "credential": selectors.signer_credential_active(user=member) if signer else None,
+    }
     return render(request, "letters/staff/certificate.html", context, status=status)

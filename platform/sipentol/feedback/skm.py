@@ -1,32 +1,18 @@
-"""The SKM questionnaire and index of PermenPAN-RB No. 14 Tahun 2017 (Pedoman Penyusunan Survei
-Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik).
-
-Nine unsur (U1-U9), each answered on a 4-point scale whose wording is the regulation's sample
-questionnaire. The index:
-
-    NRR per unsur       = sum of the unsur's scores / number of respondents
-    NRR tertimbang      = NRR x 0.111 (the regulation's rounded 1/9)
-    IKM unit            = sum of the 9 NRR tertimbang      (1.00 - 4.00 scale)
-    IKM (konversi)      = IKM unit x 25                    (25 - 100 scale)
-
-Mutu pelayanan from the converted value: A 88.31-100 Sangat Baik, B 76.61-88.30 Baik,
-C 65.00-76.60 Kurang Baik, D 25.00-64.99 Tidak Baik. We compute in exact decimals, round the
-converted IKM once (2 decimals, half up, as published) and classify the rounded value, so
-the gaps between the intervals (64.99/65.00, 76.60/76.61, 88.30/88.31) cannot be fallen into.
-Because the weight is 0.111 and not 1/9, all answers 4 give 99.90, and all answers 3 give
-74.925 -> 74.93 (C): that is the regulation's formula, kept as published.
+"""The SKM questionnaire of PermenPAN-RB No. 14 Tahun 2017 (Pedoman Penyusunan Survei Kepuasan
+Masyarakat Unit Penyelenggara Pelayanan Publik): nine unsur (U1-U9), each answered on a 4-point
+scale whose wording is the regulation's sample questionnaire. The index arithmetic (NRR,
+weighting, conversion, mutu A-D) is `sipentol.lib.ikm`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-WEIGHT = Decimal("0.111")
-CONVERSION = Decimal(25)
-TWO_PLACES = Decimal("0.01")
+from sipentol.lib.ikm import WEIGHT, ikm_from_nrr, mutu, nrr
+
+__all__ = ["MUTU_LABELS", "UNSUR", "UNSUR_FIELDS", "WEIGHT", "Unsur", "ikm_from_nrr", "mutu", "nrr"]
 
 
 @dataclass(frozen=True)
@@ -119,25 +105,3 @@ MUTU_LABELS = {
     "C": _("Kurang Baik"),
     "D": _("Tidak Baik"),
 }
-
-
-def nrr(total: int, respondents: int) -> Decimal:
-    """Nilai rata-rata of one unsur, exact."""
-    return Decimal(total) / Decimal(respondents)
-
-
-def ikm_from_nrr(nrrs: list[Decimal]) -> tuple[Decimal, Decimal]:
-    """(IKM unit on the 1-4 scale, unrounded; converted IKM on the 25-100 scale, 2 decimals)."""
-    unit = sum((value * WEIGHT for value in nrrs), Decimal(0))
-    return unit, (unit * CONVERSION).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def mutu(ikm: Decimal) -> str:
-    """Mutu pelayanan (A-D) of a converted IKM rounded to 2 decimals."""
-    if ikm >= Decimal("88.31"):
-        return "A"
-    if ikm >= Decimal("76.61"):
-        return "B"
-    if ikm >= Decimal("65.00"):
-        return "C"
-    return "D"

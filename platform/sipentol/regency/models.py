@@ -38,7 +38,7 @@ class ApplicationFact(models.Model):
     # what lib/sla.py needs to call the application overdue without knowing the statuses.
     clock_running = models.BooleanField(default=False)
     # SKM (feedback app): the sum of the 9 unsur scores (9-36) of the citizen's survey, and when.
-    # The IKM is linear in it: IKM = avg(skm_total) x 0.111 x 25 (PermenPAN-RB 14/2017).
+    # The IKM is linear in it (lib/ikm.py: ikm_from_average_total, PermenPAN-RB 14/2017).
     skm_total = models.PositiveSmallIntegerField(null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.utils import timezone
 
 from sipentol.lib import sla
+from sipentol.lib.ikm import ikm_from_average_total
 from tenants.models import Kecamatan
 
 from .models import ApplicationFact
-
-SKM_WEIGHT = Decimal("0.111")  # as sipentol.feedback.skm.WEIGHT
-SKM_CONVERSION = Decimal(25)
 
 
 class Median(Aggregate):
@@ -114,18 +111,12 @@ def _figures(period: Period, *, today: dt.date) -> dict:
 def _finish(row: dict) -> dict:
     row["compliance"] = round(100 * row["on_time"] / row["decided"]) if row["decided"] else None
     average = row.get("skm_avg_total")
-    # IKM = sum of NRR per unsur x 0.111, x 25; equal weights make it linear in the response total.
-    row["skm"] = (
-        (Decimal(str(average)) * SKM_WEIGHT * SKM_CONVERSION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if average is not None
-        else None
-    )
+    row["skm"] = ikm_from_average_total(average) if average is not None else None
     return row
 
 
 def dashboard_by_kecamatan(period: Period, *, today: dt.date | None = None) -> list[dict]:
     """One row per kecamatan that is active or has facts, with the period's figures (2 queries)."""
-
     today = today or timezone.localdate()
     figures = {
         row["kecamatan_id"]: row

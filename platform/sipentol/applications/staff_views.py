@@ -144,17 +144,23 @@ def _back(application: Application):
     return redirect("staff:detail", pk=application.pk)
 
 
+def _step(request, pk: int, step, success: str):
+    """One application service for a staff POST, shown on the application page like its other steps."""
+    application = selectors.application_get_for_staff(request.user, pk)
+    run_step(request, lambda: step(application=application, actor=request.user), success)
+    return _back(application)
+
+
 @staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def start_review(request, pk: int):
     """Take a submitted or resubmitted application into review (assigned to the reviewer if nobody is)."""
-    application = selectors.application_get_for_staff(request.user, pk)
-    run_step(
+    return _step(
         request,
-        lambda: services.application_start_review(application=application, actor=request.user),
+        pk,
+        services.application_start_review,
         _("Pemeriksaan dimulai. Nilai setiap berkas, lalu ambil keputusan."),
     )
-    return _back(application)
 
 
 @staff_required(capability=Capability.REVIEW_APPLICATION)
@@ -192,13 +198,7 @@ def request_completion(request, pk: int):
 @staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def verify(request, pk: int):
-    application = selectors.application_get_for_staff(request.user, pk)
-    run_step(
-        request,
-        lambda: services.application_verify(application=application, actor=request.user),
-        _("Permohonan diverifikasi: berkas lengkap dan benar."),
-    )
-    return _back(application)
+    return _step(request, pk, services.application_verify, _("Permohonan diverifikasi: berkas lengkap dan benar."))
 
 
 @staff_required(capability=Capability.REVIEW_APPLICATION)
@@ -263,17 +263,10 @@ def print_all(request, pk: int):
 
 
 # ------------------------------------------------------------------ the application's letter
-def _letter_step(request, pk: int, step, success: str):
-    """One application service for a staff POST, shown on the application page like its other steps."""
-    application = selectors.application_get_for_staff(request.user, pk)
-    run_step(request, lambda: step(application=application, actor=request.user), success)
-    return _back(application)
-
-
 @staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def letter_draft(request, pk: int):
-    return _letter_step(
+    return _step(
         request,
         pk,
         services.application_letter_draft,
@@ -284,13 +277,13 @@ def letter_draft(request, pk: int):
 @staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def letter_submit(request, pk: int):
-    return _letter_step(request, pk, services.application_letter_submit, _("Surat masuk antrean tanda tangan Camat."))
+    return _step(request, pk, services.application_letter_submit, _("Surat masuk antrean tanda tangan Camat."))
 
 
 @staff_required(capability=Capability.REVIEW_APPLICATION)
 @require_POST
 def letter_pickup(request, pk: int):
-    return _letter_step(request, pk, services.application_record_pickup, _("Pengambilan surat di kantor dicatat."))
+    return _step(request, pk, services.application_record_pickup, _("Pengambilan surat di kantor dicatat."))
 
 
 @staff_required(capability=Capability.VIEW_APPLICATIONS)

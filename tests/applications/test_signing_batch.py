@@ -116,3 +116,67 @@ def test_it_signs_and_issues_each_letter_exactly_once_when_the_worker_is_killed_
             connection.set_schema_to_public()
     finally:
         stop_celery_worker(worker)
+
+
+@pytest.fixture
+def camat_with_certificate(jetis):
+    with tenant_context(jetis):
+        camat = get_user_model().objects.create_user("camat-sekali", first_name="Camat", last_name="Jetis")
+        StaffProfile.objects.create(user=camat, role=Role.CAMAT, nip="197001012000031002")
+        pki.dev_signer_issue(ca=pki.dev_ca_ensure(jetis.name), user=camat)
+    connection.set_schema_to_public()
+    return camat
+
+
+def _awaiting_signature(camat):
+    application = ApplicationFactory(status=Status.VERIFIED)
+    services.application_letter_draft(application=application, actor=camat)
+    return services.application_letter_submit(application=application, actor=camat)
+
+
+def test_it_signs_and_issues_once_when_a_batch_task_is_delivered_twice(jetis, camat_with_certificate):
+    from sipentol.applications.tasks import sign_batch_item
+
+    camat = camat_with_certificate
+    with tenant_context(jetis):
+        letter = _awaiting_signature(camat)
+        batch = services.application_signing_batch_start(letters=[letter], signer_user=camat, second_factor_ok=True)
+        item = batch.items.get()
+
+        # a redelivered (or duplicated) task runs the same item again
+        results = [sign_batch_item.apply(args=[item.pk]).get() for _ in range(2)]
+
+        assert results == ["signed", "signed"]
+        assert LetterEvent.objects.filter(letter=letter, action="signed").count() == 1
+        application = Application.objects.get(pk=letter.application_id)
+        assert application.status == Status.ISSUED
+        assert Event.objects.filter(application=application, to_status=Status.ISSUED).count() == 1
+        messages = OutboxMessage.objects.filter(dedupe_key=f"{application.pk}:issued:{letter.uuid}")
+        assert messages.count() == messages.values("channel").distinct().count() >= 1
+    connection.set_schema_to_public()
+
+
+def test_it_issues_an_application_whose_letter_was_signed_without_it(jetis, camat_with_certificate):
+    from sipentol.applications.tasks import reconcile_signed_letters
+    from sipentol.letters.services import letter_sign
+
+    camat = camat_with_certificate
+    with tenant_context(jetis):
+        # given a letter signed by the letters engine alone (as a crash between the two old steps left it)
+        letter = letter_sign(letter=_awaiting_signature(camat), signer_user=camat, second_factor_ok=True)
+        application = Application.objects.get(pk=letter.application_id)
+        assert application.status == Status.AWAITING_SIGNATURE
+    connection.set_schema_to_public()
+
+    # when the beat's reconciliation runs, twice
+    first, second = reconcile_signed_letters(), reconcile_signed_letters()
+
+    # then the application is issued once, by the system, and the citizen told once
+    assert first.get("jetis") == 1 and "jetis" not in second
+    with tenant_context(jetis):
+        application.refresh_from_db()
+        assert application.status == Status.ISSUED and application.closed_at is not None
+        issued = Event.objects.get(application=application, to_status=Status.ISSUED)
+        assert issued.actor_label == "sistem" and issued.data["number"] == letter.number
+        assert OutboxMessage.objects.filter(dedupe_key=f"{application.pk}:issued:{letter.uuid}").exists()
+    connection.set_schema_to_public()

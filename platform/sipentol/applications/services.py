@@ -347,7 +347,8 @@ def document_set_verdict(*, document: Document, actor, verdict: str, reason: str
         if not document.is_openable:
             raise TransitionError(
                 _(
-                    "Berkas ini belum lolos pemeriksaan antivirus dan belum dapat dinilai. Coba lagi beberapa menit lagi."
+                    "Berkas ini belum lolos pemeriksaan antivirus dan belum dapat dinilai. "
+                    "Coba lagi dalam beberapa menit."
                 )
             )
         document.verdict = verdict

@@ -70,11 +70,11 @@ def with_script_on_a_form_field_widget(writer, page):
             NameObject("/FT"): NameObject("/Tx"),
             NameObject("/T"): TextStringObject("nama"),
             NameObject("/P"): page.indirect_reference,
-            NameObject("/AA"): DictionaryObject({NameObject("/Fo"): writer._add_object(script())}),
+            NameObject("/AA"): DictionaryObject({NameObject("/Fo"): writer._add_object(script("/JQQQvaScript"))}),
         }
     )
     ref = writer._add_object(widget)
-    # only in the form's field tree, not in the page's /Annots
+    # only in the form's field tree, not in the page's /Annots; the name escaped as in the defect
     writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject([ref])})
 
 

@@ -11,10 +11,17 @@ What `store_upload` guarantees, whatever the browser claims:
   (EXIF incl. GPS, XMP, comments; the ICC colour profile is kept), longest side at most
   2500 px, JPEG quality 85. A PNG stays PNG unless it is then still over the limit (a photo
   saved as PNG), when it becomes JPEG. Whatever was hidden after or inside the image is gone.
+- Every upload is scanned by clamd (`sipentol.lib.antivirus`) before anything else is decided:
+  malware is refused (whatever its type, so a renamed zip carrying a virus is named as such)
+  and nothing is stored. When clamd cannot answer, the file goes on through the checks and is
+  stored with `scan_status` PENDING: the caller must keep it from everyone until a later scan.
 - PDFs are stored byte for byte after checks: header and `%%EOF` trailer, parseable, not
-  encrypted, at least one page, no JavaScript / launch actions / embedded files: a byte scan,
-  then the parsed catalog, page tree and annotations (which also sees compressed object
-  streams). Actions chained through `/Next` or form fields are not followed.
+  encrypted, at least one page, and no active content: scripts, automatic actions (`/AA`),
+  launch / submit-form / import-data / embedded-go-to actions, embedded files, XFA. First a
+  byte scan (names also in their `#xx`-escaped spelling), then a walk over every object
+  reachable from the trailer, with names as the parser decodes them, which follows `/Next`
+  chains, form fields and name trees and sees compressed object streams. Refused rather than
+  rewritten, so that what staff open is exactly what the citizen sent (signatures intact).
 - Memory stays bounded: bytes go through a SpooledTemporaryFile (in memory up to 256 KB, then
   on disk) and on to `sipentol.lib.storage.put` with a known length. The minio SDK reads the
   object in 5 MiB parts (S3's minimum) and uploads up to 3 in parallel, so it holds at most the

@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from sipentol_devtools import embedded
+
 ROOT = Path(__file__).resolve().parent.parent
 JETIS_HOST = "jetis.localhost"
 MOJOSARI_HOST = "mojosari.localhost"
@@ -170,3 +172,29 @@ def _wait_for_worker(proc: subprocess.Popen, timeout: float = 60) -> None:
         if app.control.ping(timeout=0.5):
             return
     raise RuntimeError("Celery worker did not answer a ping")
+
+
+class StoppableClamd:
+    """A clamd of one test's own (the suite's stays up): stop it, start it again on its port."""
+
+    def __init__(self, data_dir: Path):
+        self._dir = data_dir
+        self._started = embedded.Started()
+        self.port = embedded.free_port()
+        self.url = embedded.start_clamd(data_dir, self._started, port=self.port)
+
+    def stop(self) -> None:
+        self._started.stop()
+        self._started = embedded.Started()
+
+    def start(self) -> None:
+        embedded.start_clamd(self._dir, self._started, port=self.port)
+
+
+@pytest.fixture
+def stoppable_clamd(tmp_path, settings):
+    """Points CLAMD_URL at a clamd this test may stop and start again."""
+    clamd = StoppableClamd(tmp_path / "clamd")
+    settings.CLAMD_URL = clamd.url
+    yield clamd
+    clamd.stop()

@@ -108,6 +108,7 @@ class DocumentFactory(DjangoModelFactory):
     size = factory.LazyAttribute(lambda o: len(o.content))
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
     original_name = factory.LazyAttribute(lambda o: f"{o.requirement_code}.{o.content_type.rsplit('/', 1)[-1]}")
+    scan_status = Document.ScanStatus.CLEAN  # a file the antivirus passed (pending/infected: see test_upload_scanning)
 
 
 # Statuses reached only after staff accepted every document.
@@ -194,6 +195,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                 original_name=f"{requirement.code}.pdf",
                 verdict=Document.Verdict.ACCEPTED if reviewed else Document.Verdict.PENDING,
                 verdict_at=timezone.now() if reviewed else None,
+                scan_status=Document.ScanStatus.CLEAN,
             )
 
     @factory.post_generation

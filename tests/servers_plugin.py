@@ -3,7 +3,8 @@
 Loaded with `-p tests.servers_plugin` (pyproject addopts) so that it runs before
 pytest-django configures Django. PostgreSQL and Redis come from DATABASE_URL / REDIS_URL
 when set (CI: this machine's servers), else from the embedded wheels (the `devservers` extra);
-the S3 server (SeaweedFS) is always started by the suite unless S3_ENDPOINT is given.
+the S3 server (SeaweedFS) and clamd (offline, with an EICAR-only signature database) are always
+started by the suite unless S3_ENDPOINT / CLAMD_URL is given.
 """
 
 from __future__ import annotations

@@ -214,10 +214,65 @@ def _wait_for_s3(endpoint: str, proc: subprocess.Popen, *, timeout: float) -> No
     raise RuntimeError(f"SeaweedFS S3 endpoint {endpoint} did not answer within {timeout:.0f} s")
 
 
-def start_missing(data_root: Path, *, persist: bool = True) -> Started:
-    """Start an embedded server for each of DATABASE_URL, REDIS_URL, S3_ENDPOINT that is unset.
+# The EICAR test file: every antivirus reports it, it harms nothing.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
-    Returns the environment to export to every process of the run.
+
+def clamd_binary() -> str | None:
+    """Debian's clamd (package clamav-daemon), or None when it is not installed."""
+    return shutil.which("clamd") or next((p for p in ("/usr/sbin/clamd",) if os.path.exists(p)), None)
+
+
+def start_clamd(data_dir: Path, started: Started, *, port: int | None = None, timeout: float = 60.0) -> str:
+    """Start clamd offline on a free TCP port with a signature DB holding only EICAR; return CLAMD_URL.
+
+    freshclam needs the internet, so the database is one `.hdb` line made by `sigtool --md5`
+    of the EICAR file (clamd then finds EICAR as a whole stream, inside a zip and as a PDF
+    stream object) and one `.ndb` body signature of the same bytes, so that EICAR appended to
+    another file is found too, as body signatures find real malware inside a carrier.
+    """
+    binary = clamd_binary()
+    if binary is None:
+        raise RuntimeError("clamd is not installed: apt-get install clamav-daemon clamav (deploy/test-packages.txt)")
+    database = data_dir / "db"
+    database.mkdir(parents=True, exist_ok=True)
+    eicar = data_dir / "eicar.com"
+    eicar.write_bytes(EICAR)
+    signature = subprocess.run(
+        [shutil.which("sigtool") or "sigtool", "--md5", str(eicar)], check=True, capture_output=True
+    ).stdout
+    (database / "eicar.hdb").write_bytes(signature)
+    (database / "eicar.ndb").write_text(f"Eicar-Test-Body:0:*:{EICAR.hex()}\n")
+    port = port or free_port()
+    config = data_dir / "clamd.conf"
+    config.write_text(
+        f"TCPSocket {port}\nTCPAddr 127.0.0.1\nDatabaseDirectory {database}\nForeground yes\n"
+        f"LogFile {data_dir / 'clamd.log'}\nPidFile {data_dir / 'clamd.pid'}\n"
+        f"TemporaryDirectory {data_dir}\nStreamMaxLength 64M\nScanArchive yes\n"
+    )
+    log = open(data_dir / "clamd.out", "ab")  # noqa: SIM115 - lives as long as the process
+    proc = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    started.processes.append(proc)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"clamd exited during start-up; see {data_dir / 'clamd.log'}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"zPING\0")
+                if sock.recv(16).startswith(b"PONG"):
+                    return f"tcp://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"clamd did not answer PING within {timeout:.0f} s")
+
+
+def start_missing(data_root: Path, *, persist: bool = True, clamd: str = "required") -> Started:
+    """Start an embedded server for each of DATABASE_URL, REDIS_URL, S3_ENDPOINT, CLAMD_URL that is unset.
+
+    clamd is "required" (the test suite), "optional" (`make run`: started only when Debian's
+    clamd is installed; without it uploads stay pending) or "off". Returns the environment to
+    export to every process of the run.
     """
     started = Started()
     if not os.environ.get("DATABASE_URL"):
@@ -227,6 +282,8 @@ def start_missing(data_root: Path, *, persist: bool = True) -> Started:
     if not os.environ.get("S3_ENDPOINT"):
         bucket = os.environ.get("S3_BUCKET", "sipentol")
         started.env.update(start_seaweedfs(data_root / "seaweedfs", started, bucket=bucket))
+    if not os.environ.get("CLAMD_URL") and (clamd == "required" or (clamd == "optional" and clamd_binary())):
+        started.env["CLAMD_URL"] = start_clamd(data_root / "clamd", started)
     return started
 
 

@@ -32,7 +32,11 @@ def main() -> int:
     data = Path(os.environ.get("SIPENTOL_DATA_DIR", REPO / ".data"))
     port = os.environ.get("PORT", "8000")
     log.info("Starting embedded servers where no URL is set (data in %s) ...", data)
-    started = embedded.start_missing(data, persist=True)
+    # clamd is optional here: started when Debian's clamav-daemon is installed; without it
+    # every upload stays "pending" (hidden from staff) until a clamd is configured.
+    started = embedded.start_missing(data, persist=True, clamd="optional")
+    if "CLAMD_URL" not in started.env and not os.environ.get("CLAMD_URL"):
+        log.warning("clamd is not installed: uploads stay pending (apt-get install clamav-daemon clamav)")
     if not os.environ.get("SMTP_HOST") and not os.environ.get("WHATSAPP_TOKEN"):
         # Messages (incl. one-time codes) go to a local catcher and show in this terminal.
         started.env.update(embedded.start_outbox_catcher(data / "outbox", started))

@@ -29,6 +29,11 @@ TEMPLATE_CONTEXTS = {
     },
     "letter_issued": {"tracking_code": "JTS-2611-7K3Q", "link": "https://jetis.example/unduh/s3cr3t"},
     "otp_code": {"code": "482913"},
+    "document_infected": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "link": "https://jetis.example/lacak/?kode=JTS-2611-7K3Q",
+        "requirement_name": "Foto KTP",
+    },
 }
 
 

@@ -207,6 +207,7 @@ class DocumentOutput(serializers.Serializer):
     size = serializers.IntegerField()
     verdict = serializers.CharField()
     verdict_reason = serializers.CharField()
+    scan_status = serializers.CharField()  # pending: being scanned, not openable; infected: deleted
 
 
 class CitizenDetailOutput(StatusOutput):

@@ -105,6 +105,13 @@ class DocumentQuerySet(models.QuerySet):
         """Current files staff asked the citizen to upload again."""
         return self.current().filter(verdict=Document.Verdict.REDO)
 
+    def openable(self):
+        """Files the antivirus found clean: the only ones anybody may open, print or judge."""
+        return self.filter(scan_status=Document.ScanStatus.CLEAN)
+
+    def scan_pending(self):
+        return self.filter(scan_status=Document.ScanStatus.PENDING)
+
 
 class Document(models.Model):
     """One uploaded file for one requirement. A redone file supersedes the earlier one."""
@@ -113,6 +120,12 @@ class Document(models.Model):
         PENDING = "pending", _("Belum diperiksa")
         ACCEPTED = "accepted", _("Diterima")
         REDO = "redo", _("Perlu diunggah ulang")
+
+    class ScanStatus(models.TextChoices):
+        # values are sipentol.lib.antivirus's CLEAN / PENDING / INFECTED
+        PENDING = "pending", _("Sedang diperiksa antivirus")
+        CLEAN = "clean", _("Bersih")
+        INFECTED = "infected", _("Mengandung virus, dihapus")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     requirement_code = models.SlugField(max_length=60)
@@ -130,6 +143,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verdict_at = models.DateTimeField(null=True, blank=True)
+    # Nothing is CLEAN unless clamd said so (files stored before the scanner existed start PENDING).
+    # A file kept while clamd was unreachable is PENDING: never streamed, printed or judged until
+    # the beat job `rescan_pending_documents` finds it clean (or INFECTED: the object is deleted).
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -142,6 +160,10 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_openable(self) -> bool:
+        return self.scan_status == self.ScanStatus.CLEAN
 
 
 class Event(models.Model):
@@ -157,6 +179,7 @@ class Event(models.Model):
         DETAIL_VIEWED = "detail_viewed", _("Data pemohon dibuka petugas")
         UPLOAD = "upload", _("Berkas diunggah")
         ACCESS = "access", _("Akses pemohon")
+        SCAN = "scan", _("Pemeriksaan antivirus")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

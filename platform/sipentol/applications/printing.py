@@ -55,7 +55,8 @@ def application_files_pdf(*, application: Application, actor) -> bytes:
     """Merge the cover and every current document into one PDF; audited as FILES_PRINTED."""
     from pypdf import PdfReader, PdfWriter
 
-    documents = list(application.documents.current().order_by("requirement_code"))
+    # only files the antivirus passed; one still being scanned is left out of the bundle
+    documents = list(application.documents.current().openable().order_by("requirement_code"))
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(_cover_pdf(application, documents))))
     for document in documents:

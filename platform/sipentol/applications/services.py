@@ -23,7 +23,7 @@ from services_catalog.configured.models import KecamatanService
 from sipentol.docengine.signing import SigningError
 from sipentol.letters import selectors as letter_selectors
 from sipentol.letters import services as letter_services
-from sipentol.lib import sla
+from sipentol.lib import antivirus, sla, storage
 from sipentol.lib.errors import error_text
 from sipentol.lib.uploads import StoredUpload
 from sipentol.notifications.services import outbox_emit
@@ -238,6 +238,8 @@ def _document_add(application: Application, *, code: str, name: str, stored: Sto
         size=stored.size,
         sha256=stored.sha256,
         original_name=stored.original_name[:200],
+        scan_status=stored.scan_status,
+        scanned_at=timezone.now() if stored.scan_status == Document.ScanStatus.CLEAN else None,
     )
     _event(application, Event.Kind.UPLOAD, actor=actor, data={"requirement": code, "document": document.pk})
     return document
@@ -263,7 +265,11 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
 
 
 def missing_requirements(application: Application) -> list[str]:
-    have = set(application.documents.current().values_list("requirement_code", flat=True))
+    have = set(
+        application.documents.current()
+        .exclude(scan_status=Document.ScanStatus.INFECTED)
+        .values_list("requirement_code", flat=True)
+    )
     return [r.name for r in application.service.requirements.all() if r.required and r.code not in have]
 
 
@@ -338,6 +344,13 @@ def document_set_verdict(*, document: Document, actor, verdict: str, reason: str
         application = _locked(document.application)
         if application.status != Status.IN_REVIEW:
             raise TransitionError(_("Berkas hanya dapat dinilai saat permohonan sedang diperiksa."))
+        if not document.is_openable:
+            raise TransitionError(
+                _(
+                    "Berkas ini belum lolos pemeriksaan antivirus dan belum dapat dinilai. "
+                    "Coba lagi dalam beberapa menit."
+                )
+            )
         document.verdict = verdict
         document.verdict_reason = reason.strip()
         document.verdict_by = actor
@@ -735,6 +748,79 @@ def applications_reconcile_signed() -> int:
                 reason=_("Surat sudah ditandatangani; status permohonan diselesaikan oleh sistem."),
             )
     return completed
+
+
+def documents_rescan_pending(*, limit: int = 200) -> dict[str, int]:
+    """Beat job, per kecamatan: scan files kept unscanned while clamd was unreachable.
+
+    Clean: the file becomes visible to staff. Infected: the stored object is deleted (after
+    commit), the file is marked infected and to be uploaded again, staff see it on the timeline
+    and the citizen is told. clamd still unreachable: nothing changes, the next run tries again.
+    Idempotent (a file is re-read under a row lock and skipped unless still pending); at most
+    `limit` files per run so that one run stays short.
+    """
+    counts = {"clean": 0, "infected": 0}
+    for pk in list(Document.objects.scan_pending().order_by("pk").values_list("pk", flat=True)[:limit]):
+        document = Document.objects.get(pk=pk)
+        try:
+            result = antivirus.scan_stored(document.key)
+        except antivirus.ScannerUnavailable as exc:
+            log.warning("rescan stopped, clamd unavailable: %s", exc)
+            break
+        except storage.ObjectMissing:
+            log.error("pending document %s has no stored object %s; left pending", pk, document.key)
+            continue
+        with transaction.atomic():
+            document = Document.objects.select_for_update().get(pk=pk)
+            if document.scan_status != Document.ScanStatus.PENDING:
+                continue
+            if result.infected:
+                _document_mark_infected(document, signature=result.signature)
+                counts["infected"] += 1
+                continue
+            document.scan_status = Document.ScanStatus.CLEAN
+            document.scanned_at = timezone.now()
+            document.save(update_fields=["scan_status", "scanned_at"])
+            _event(
+                document.application,
+                Event.Kind.SCAN,
+                actor_label=SYSTEM,
+                data={"document": document.pk, "requirement": document.requirement_code, "result": "clean"},
+                internal=True,
+            )
+            counts["clean"] += 1
+    return counts
+
+
+def _document_mark_infected(document: Document, *, signature: str) -> None:
+    """Inside the caller's transaction: hide the file for good, ask for another, tell both sides."""
+    application = document.application
+    reason = _("Berkas terdeteksi mengandung virus/malware dan sudah dihapus. Unggah berkas lain yang bersih.")
+    document.scan_status = Document.ScanStatus.INFECTED
+    document.scanned_at = timezone.now()
+    document.verdict = Document.Verdict.REDO
+    document.verdict_reason = reason
+    document.save(update_fields=["scan_status", "scanned_at", "verdict", "verdict_reason"])
+    _event(
+        application,
+        Event.Kind.SCAN,
+        actor_label=SYSTEM,
+        reason=reason,
+        data={
+            "document": document.pk,
+            "requirement": document.requirement_code,
+            "result": "infected",
+            "signature": signature,
+        },
+    )
+    _notify(
+        application,
+        template="document_infected",
+        dedupe=f"infected:{document.pk}",
+        context={"requirement_name": document.requirement_name, "link": _status_link(application)},
+    )
+    key = document.key
+    transaction.on_commit(lambda: storage.delete(key))
 
 
 def application_record_pickup(*, application: Application, actor) -> Event:

@@ -113,7 +113,8 @@ def _form_data(application: Application) -> list[tuple[str, str]]:
 
 def _document(request, pk: int, doc_pk: int) -> tuple[Application, Document]:
     application = selectors.application_get_for_staff(request.user, pk)
-    document = application.documents.filter(pk=doc_pk).first()
+    # a file the antivirus has not passed (pending or infected) is not there for anybody
+    document = application.documents.openable().filter(pk=doc_pk).first()
     if document is None:
         raise Http404
     return application, document

@@ -42,3 +42,11 @@ def reconcile_signed_letters() -> dict[str, int]:
     application waiting): issue applications whose letter is signed."""
     counts = for_each_kecamatan(lambda _k: services.applications_reconcile_signed(), statuses=EVERY)
     return {schema: n for schema, n in counts.items() if n}
+
+
+@shared_task(name="applications.tasks.rescan_pending_documents", ignore_result=True)
+def rescan_pending_documents() -> dict[str, dict[str, int]]:
+    """Every 2 minutes, in every working kecamatan: scan the files kept unscanned while clamd was
+    unreachable (clean: shown to staff; infected: deleted, citizen and staff told). Idempotent."""
+    counts = for_each_kecamatan(lambda _k: services.documents_rescan_pending(), statuses=WORKING)
+    return {schema: c for schema, c in counts.items() if any(c.values())}

@@ -11,10 +11,17 @@ What `store_upload` guarantees, whatever the browser claims:
   (EXIF incl. GPS, XMP, comments; the ICC colour profile is kept), longest side at most
   2500 px, JPEG quality 85. A PNG stays PNG unless it is then still over the limit (a photo
   saved as PNG), when it becomes JPEG. Whatever was hidden after or inside the image is gone.
+- Every upload is scanned by clamd (`sipentol.lib.antivirus`) before anything else is decided:
+  malware is refused (whatever its type, so a renamed zip carrying a virus is named as such)
+  and nothing is stored. When clamd cannot answer, the file goes on through the checks and is
+  stored with `scan_status` PENDING: the caller must keep it from everyone until a later scan.
 - PDFs are stored byte for byte after checks: header and `%%EOF` trailer, parseable, not
-  encrypted, at least one page, no JavaScript / launch actions / embedded files: a byte scan,
-  then the parsed catalog, page tree and annotations (which also sees compressed object
-  streams). Actions chained through `/Next` or form fields are not followed.
+  encrypted, at least one page, and no active content: scripts, automatic actions (`/AA`),
+  launch / submit-form / import-data / embedded-go-to actions, embedded files, XFA. First a
+  byte scan (names also in their `#xx`-escaped spelling), then a walk over every object
+  reachable from the trailer, with names as the parser decodes them, which follows `/Next`
+  chains, form fields and name trees and sees compressed object streams. Refused rather than
+  rewritten, so that what staff open is exactly what the citizen sent (signatures intact).
 - Memory stays bounded: bytes go through a SpooledTemporaryFile (in memory up to 256 KB, then
   on disk) and on to `sipentol.lib.storage.put` with a known length. The minio SDK reads the
   object in 5 MiB parts (S3's minimum) and uploads up to 3 in parallel, so it holds at most the
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import re
 import unicodedata
@@ -43,8 +51,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from sipentol.lib import storage
+from sipentol.lib import antivirus, storage
 
+log = logging.getLogger(__name__)
 MB = 1024 * 1024
 CHUNK = 64 * 1024
 SPOOL_IN_MEMORY = 256 * 1024
@@ -86,10 +95,24 @@ _MAGIC_TO_TYPE = {
 }
 _TYPE_LABEL = {JPEG: "JPG", PNG: "PNG", PDF: "PDF"}
 _EXTENSION = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
-# PDF names that run code or other programs; a name ends at whitespace or a delimiter. Every
-# script action carries `/S /JavaScript`; the short `/JS` key is left out because three bytes
-# turn up by chance in a few percent of 10 MB compressed scans.
-_ACTIVE_PDF = re.compile(rb"/(?:JavaScript|Launch|RichMedia)(?=[\s()<>\[\]{}/%])")
+# PDF names that run code, other programs, or send or pull data. In the file a name's characters
+# may be written as `#xx` (`/J#61vaScript` is `/JavaScript`): the byte scan matches both forms;
+# a name ends at whitespace or a delimiter. The short `/JS` key is left out of the byte scan
+# because three bytes turn up by chance in a few percent of 10 MB compressed scans (the parsed
+# walk below checks it).
+_ACTIVE_NAMES = ("JavaScript", "Launch", "RichMedia", "SubmitForm", "ImportData", "GoToE")
+
+
+def _escapable(name: str) -> bytes:
+    """A regex matching `name` with any of its characters written as `#xx` (either hex case)."""
+    parts = []
+    for ch in name:
+        hex_digits = "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in f"{ord(ch):02x}")
+        parts.append(f"(?:{re.escape(ch)}|#{hex_digits})")
+    return "".join(parts).encode()
+
+
+_ACTIVE_PDF = re.compile(rb"/(?:" + b"|".join(_escapable(n) for n in _ACTIVE_NAMES) + rb")(?=[\s()<>\[\]{}/%])")
 
 
 @dataclass
@@ -102,6 +125,9 @@ class StoredUpload:
     width: int | None
     height: int | None
     pages: int | None
+    # antivirus.CLEAN, or antivirus.PENDING: clamd could not answer; the file must not be shown
+    # or used until a later scan (antivirus.scan_stored) says it is clean.
+    scan_status: str
 
 
 class UploadRejected(ValidationError):
@@ -142,21 +168,48 @@ def store_upload(
             code="empty",
         )
     kind = _detect(head)
-    _check_accepted(kind, accepted, label)
-
-    limit_mb = max_pdf_mb if kind == PDF else max_image_mb
+    acceptable = kind in accepted or (kind == HEIC and JPEG in accepted)
+    # A file of a refused type is still read (within the larger limit) and scanned first, so
+    # that malware named `ktp.jpg` is reported as malware, not as a wrong type.
+    limit_mb = (max_pdf_mb if kind == PDF else max_image_mb) if acceptable else max(max_pdf_mb, max_image_mb)
     with SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as raw:
         raw.write(head)
         size = _copy_limited(fileobj, raw, already=len(head), limit=limit_mb * MB)
         if size > limit_mb * MB:
+            _check_accepted(kind, accepted, label)
             raise _too_large(kind, label, limit_mb, getattr(fileobj, "size", None))
+        raw.seek(0)
+        scan_status = _scan(raw, label)
+        _check_accepted(kind, accepted, label)
         raw.seek(0)
         if kind == PDF:
             pages = _check_pdf(raw, size, label)
             raw.seek(0)
-            return _put(raw, PDF, original_name, width=None, height=None, pages=pages)
+            return _put(raw, PDF, original_name, width=None, height=None, pages=pages, scan_status=scan_status)
         with _reencode_image(raw, kind, label, limit=limit_mb * MB) as (out, content_type, width, height):
-            return _put(out, content_type, original_name, width=width, height=height, pages=None)
+            return _put(
+                out, content_type, original_name, width=width, height=height, pages=None, scan_status=scan_status
+            )
+
+
+def _scan(raw: BinaryIO, label: str) -> str:
+    """CLEAN, or PENDING when clamd cannot answer now; raise UploadRejected when it finds malware."""
+    try:
+        result = antivirus.scan_stream(raw)
+    except antivirus.ScannerUnavailable as exc:
+        log.warning("upload kept unscanned (pending): %s", exc)
+        return antivirus.PENDING
+    if result.infected:
+        log.warning("upload refused: clamd found %s", result.signature)
+        raise UploadRejected(
+            _(
+                "Berkas %(label)s terdeteksi mengandung virus/malware (%(signature)s) dan tidak disimpan. "
+                "Periksa perangkat Anda dengan antivirus, lalu unggah berkas lain yang bersih."
+            )
+            % {"label": label, "signature": result.signature},
+            code="infected",
+        )
+    return antivirus.CLEAN
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -388,7 +441,7 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
         encrypted = reader.encrypted
         if not encrypted:
             root = reader.root
-            has_active = _pdf_has_actions(root)
+            has_active = _pdf_has_actions(reader)
             pages = int(_deref(root, "/Pages")["/Count"])
     except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
         raise broken from exc
@@ -416,40 +469,56 @@ def _deref(container, key):
     return value.get_object() if isinstance(value, generic.IndirectObject) else value
 
 
-def _pdf_has_actions(root, *, max_nodes: int = 20_000) -> bool:
-    """Scripts or launch actions reachable from the catalog, the page tree or annotations.
+# Actions that run a script or a program, send the form or pull data in, or open an embedded
+# file; a Rendition or RichMediaExecute action can carry a script too.
+_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute", "/Rendition"}
+)
+# Keys that make any dictionary active wherever it is: additional (automatic) actions, a script,
+# an embedded file stream, an XFA form (it carries its own scripts), the document's name trees
+# of scripts and of embedded files.
+_ACTIVE_KEYS = frozenset({"/AA", "/JS", "/EF", "/XFA", "/JavaScript", "/EmbeddedFiles"})
+_ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment"})
+MAX_PDF_OBJECTS = 200_000
 
-    This sees objects inside compressed object streams, which the byte scan cannot.
+
+def _pdf_has_actions(reader, *, max_nodes: int = MAX_PDF_OBJECTS) -> bool:
+    """Scripts, auto-actions, launch/submit/import actions or embedded files anywhere in the PDF.
+
+    Walks every object reachable from the trailer (catalog, /OpenAction and its /Next chain,
+    /AA of catalog, pages and annotations, widget annotations and the AcroForm field tree, the
+    /Names trees, ...), not a list of known places: a place we did not think of is still walked.
+    Names are compared as the parser decodes them (`/J#61vaScript` is `/JavaScript`). Content
+    streams are not parsed (they cannot hold actions). This sees objects inside compressed
+    object streams, which the byte scan cannot. A PDF too large to walk counts as active.
     """
     from pyhanko.pdf_utils import generic
 
-    def is_active(action) -> bool:
-        action = action.get_object() if isinstance(action, generic.IndirectObject) else action
-        return isinstance(action, generic.DictionaryObject) and _deref(action, "/S") in {
-            "/JavaScript",
-            "/Launch",
-            "/RichMediaExecute",
-        }
-
-    names = _deref(root, "/Names")
-    if "/AA" in root or is_active(_deref(root, "/OpenAction")):
-        return True
-    if isinstance(names, generic.DictionaryObject) and ("/JavaScript" in names or "/EmbeddedFiles" in names):
-        return True
-    stack, seen = [_deref(root, "/Pages")], 0
-    while stack and seen < max_nodes:
-        node = stack.pop()
-        seen += 1
-        if not isinstance(node, generic.DictionaryObject):
-            continue
-        if "/AA" in node:
+    stack: list = [reader.trailer.raw_get("/Root")]
+    seen_refs: set[tuple[int, int]] = set()
+    nodes = 0
+    while stack:
+        value = stack.pop()
+        if isinstance(value, generic.IndirectObject):
+            ref = (value.idnum, value.generation)
+            if ref in seen_refs:
+                continue
+            seen_refs.add(ref)
+            value = value.get_object()
+        nodes += 1
+        if nodes > max_nodes:
             return True
-        for kid in _deref(node, "/Kids") or []:
-            stack.append(kid.get_object() if isinstance(kid, generic.IndirectObject) else kid)
-        for annot in _deref(node, "/Annots") or []:
-            annot = annot.get_object() if isinstance(annot, generic.IndirectObject) else annot
-            if isinstance(annot, generic.DictionaryObject) and ("/AA" in annot or is_active(_deref(annot, "/A"))):
+        if isinstance(value, generic.DictionaryObject):
+            keys = set(value.keys())
+            if keys & _ACTIVE_KEYS:
                 return True
+            if "/S" in keys and value["/S"] in _ACTIVE_ACTIONS:
+                return True
+            if any(k in keys and value[k] in _ACTIVE_TYPES for k in ("/Type", "/Subtype")):
+                return True
+            stack.extend(value.raw_get(k) for k in keys)
+        elif isinstance(value, generic.ArrayObject):
+            stack.extend(value)
     return False
 
 
@@ -457,7 +526,14 @@ def _pdf_has_actions(root, *, max_nodes: int = 20_000) -> bool:
 
 
 def _put(
-    stream: BinaryIO, content_type: str, original_name: str, *, width: int | None, height: int | None, pages: int | None
+    stream: BinaryIO,
+    content_type: str,
+    original_name: str,
+    *,
+    width: int | None,
+    height: int | None,
+    pages: int | None,
+    scan_status: str,
 ) -> StoredUpload:
     digest, size = hashlib.sha256(), 0
     stream.seek(0)
@@ -475,6 +551,7 @@ def _put(
         width=width,
         height=height,
         pages=pages,
+        scan_status=scan_status,
     )
 
 

@@ -180,6 +180,12 @@ S3_SECURE = envbool("S3_SECURE", False)
 S3_REGION = env("S3_REGION", "us-east-1")
 S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
 
+# ---------------------------------------------------------------------------- antivirus
+# clamd (INSTREAM): tcp://host:3310 or unix:///path. Unset or unreachable: uploads are kept as
+# "pending", shown to no one, and rescanned by the beat job below until clamd answers.
+CLAMD_URL = env("CLAMD_URL", "")
+CLAMD_TIMEOUT_SECONDS = envint("CLAMD_TIMEOUT_SECONDS", 30)
+
 # ---------------------------------------------------------------------------- Celery
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
@@ -200,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "applications-reconcile-signed-letters": {
         "task": "applications.tasks.reconcile_signed_letters",
         "schedule": 300.0,
+    },
+    # Files kept unscanned while clamd was down: scan them now (see applications/services.py).
+    "applications-rescan-pending-documents": {
+        "task": "applications.tasks.rescan_pending_documents",
+        "schedule": 120.0,
     },
 }
 # A signing batch item still pending this long after it was queued lost its task (worker killed).

@@ -51,6 +51,12 @@ S3_ENDPOINT: {{ .Values.config.objectStorage.endpoint | quote }}
 S3_BUCKET: {{ .Values.config.objectStorage.bucket | quote }}
 S3_SECURE: {{ .Values.config.objectStorage.secure | toString | quote }}
 S3_REGION: {{ .Values.config.objectStorage.region | quote }}
+{{- if .Values.clamd.enabled }}
+CLAMD_URL: {{ printf "tcp://%s-clamd:3310" (include "sipentol.fullname" .) | quote }}
+{{- else }}
+CLAMD_URL: {{ .Values.config.clamdUrl | quote }}
+{{- end }}
+CLAMD_TIMEOUT_SECONDS: {{ .Values.config.clamdTimeoutSeconds | toString | quote }}
 SMTP_HOST: {{ .Values.config.smtp.host | quote }}
 SMTP_PORT: {{ .Values.config.smtp.port | toString | quote }}
 EMAIL_FROM: {{ .Values.config.smtp.from | quote }}

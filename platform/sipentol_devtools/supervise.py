@@ -83,7 +83,7 @@ class Supervisor:
             if now - child.started_at >= STABLE_AFTER:
                 child.backoff = self.backoff_first
             log.warning(
-                "%s (pid %d) exited with code %s; restarting it in %.0f s.",
+                "%s (pid %d) exited with code %s; restarting it in %.1f s.",
                 child.name,
                 child.process.pid,
                 code,

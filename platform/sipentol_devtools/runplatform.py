@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -84,8 +85,15 @@ def web_env(base: dict[str, str], port: int | str) -> dict[str, str]:
     }
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # `kill` or a terminal closing during set-up: stop everything as on Ctrl-C (the supervisor
+    # takes SIGTERM over once the processes run).
+    signal.signal(signal.SIGTERM, _interrupt)
     data = Path(os.environ.get("SIPENTOL_DATA_DIR", REPO / ".data"))
     port = os.environ.get("PORT", "8000")
     supervisor = Supervisor()
@@ -100,7 +108,6 @@ def main() -> int:
         env = web_env({**os.environ, **started.env}, port)
         python = sys.executable
         manage = [python, str(REPO / "manage.py")]
-        # Set-up first, under the default SIGTERM (it stops the launcher; `finally` cleans up).
         for step in (
             ["migrate_platform", "-v", "0"],
             ["storage_init"],

@@ -5,7 +5,7 @@ throughput and errors of each go into docs/performance.md ("Load: make run and g
     PYTHONPATH=platform:. .venv/bin/python -m tests.load.soak --users 200 --run-time 10m
 
 PostgreSQL: DATABASE_URL's server when set (a database `sipentol_soak` is made afresh there),
-else an embedded one; Redis likewise; SeaweedFS is always started here. Everything runs in a
+else an embedded one; Valkey and SeaweedFS are always started here. Everything runs in a
 temporary folder and is stopped at the end. Never part of `make test`.
 """
 
@@ -187,6 +187,10 @@ def _record(results: list[tuple[str, dict]], args) -> None:
     PERFORMANCE.write_text(text)
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -196,9 +200,12 @@ def main() -> int:
     parser.add_argument("--no-record", action="store_true", help="print the figures, leave docs/ alone")
     args = parser.parse_args()
 
+    signal.signal(signal.SIGTERM, _interrupt)
     data = Path(tempfile.mkdtemp(prefix="sipentol-soak-"))
-    base_env = {k: v for k, v in os.environ.items() if k != "S3_ENDPOINT"}
-    os.environ.pop("S3_ENDPOINT", None)  # always our own SeaweedFS, with its own keys
+    # Always our own Valkey (no other run's worker takes our tasks, no cache shared) and SeaweedFS.
+    for name in ("REDIS_URL", "S3_ENDPOINT"):
+        os.environ.pop(name, None)
+    base_env = dict(os.environ)
     if os.environ.get("DATABASE_URL"):
         base_env["DATABASE_URL"] = _fresh_database(os.environ["DATABASE_URL"], "sipentol_soak")
     started = embedded.start_missing(data / "servers", persist=False)

@@ -55,6 +55,10 @@ def web_command(python: str, port: int | str, *, host: str = "0.0.0.0", reload: 
         "120",
         "--graceful-timeout",
         "5",
+        # Longer than a browser's (and the load test's) pause between clicks: with gunicorn's 2 s
+        # default, a request sent as the server closes an idle connection was reset.
+        "--keep-alive",
+        "75",
         "--access-logfile",
         "-",
         "--access-logformat",

@@ -7,7 +7,9 @@ soak.py) holds the service to apply for, its form values and the staff accounts'
 
 Python does not resolve *.localhost, so requests go to the server's address with a Host header.
 Against production settings (SOAK_SCHEME=https) the ingress's X-Forwarded-Proto is sent, and
-Secure cookies are kept on this plain-HTTP hop as a browser would keep them behind TLS.
+the cookies' Secure flag is dropped on this side so that they travel on this plain-HTTP hop as
+they would behind TLS (requests copies the jar per request, so a cookie policy would not hold);
+that is also why POSTs' redirects are followed here, not by requests.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import random
 import re
 import threading
 import uuid
-from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlsplit
 
 from django_otp.oath import totp
 from locust import HttpUser, between, task
@@ -57,9 +59,10 @@ def _pdf() -> bytes:
 JPEG, PDF = _jpeg(), _pdf()
 
 
-class _SecureOverPlainHttp(DefaultCookiePolicy):
-    def return_ok_secure(self, cookie, request):
-        return True
+def _local(location: str) -> str:
+    """A redirect's path (the server may answer with its public https:// address)."""
+    parts = urlsplit(location)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 class _Visitor(HttpUser):
@@ -69,12 +72,21 @@ class _Visitor(HttpUser):
         self.client.headers["Host"] = HOST
         if SCHEME == "https":
             self.client.headers["X-Forwarded-Proto"] = "https"
-            self.client.cookies.set_policy(_SecureOverPlainHttp())
+
+    def _cookies_over_http(self) -> None:
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def _get(self, path: str, **kwargs):
+        self._cookies_over_http()
+        return self.client.get(path, **kwargs)
 
     def _post(self, path: str, token: str, **kwargs):
+        """A form POST, redirect not followed: the caller checks the 302 and follows it with _get."""
+        self._cookies_over_http()
         headers = {"Origin": f"{SCHEME}://{HOST}", "Referer": f"{SCHEME}://{HOST}{path}"}
         data = {"csrfmiddlewaretoken": token, **kwargs.pop("data", {})}
-        return self.client.post(path, data=data, headers=headers, **kwargs)
+        return self.client.post(path, data=data, headers=headers, allow_redirects=False, **kwargs)
 
 
 class Citizen(_Visitor):
@@ -83,27 +95,27 @@ class Citizen(_Visitor):
 
     @task(4)
     def service_list(self) -> None:
-        self.client.get("/layanan/")
+        self._get("/layanan/")
 
     @task(4)
     def service_page(self) -> None:
         slug = random.choice(FIXTURE["service_slugs"])
-        self.client.get(f"/layanan/{slug}/", name="/layanan/[slug]/")
+        self._get(f"/layanan/{slug}/", name="/layanan/[slug]/")
 
     @task(3)
     def tracking_page(self) -> None:
         with _lock:
             code = random.choice(_tracking_codes) if _tracking_codes else None
         if code is None:
-            self.client.get("/lacak/")
+            self._get("/lacak/")
         else:
-            self.client.get(f"/lacak/?kode={code}", name="/lacak/?kode=[code]")
+            self._get(f"/lacak/?kode={code}", name="/lacak/?kode=[code]")
 
     @task(1)
     def apply_with_files(self) -> None:
         service = FIXTURE["apply"]
         path = f"/layanan/{service['slug']}/ajukan/"
-        form = self.client.get(path, name="/layanan/[slug]/ajukan/ (form)")
+        form = self._get(path, name="/layanan/[slug]/ajukan/ (form)")
         match = CSRF_RE.search(form.text)
         if not match:
             return
@@ -117,10 +129,11 @@ class Citizen(_Visitor):
         with self._post(
             path, match.group(1), data=data, files=files, name="/layanan/[slug]/ajukan/ (submit)", catch_response=True
         ) as response:
-            code = TRACKING_RE.search(response.text)
-            if response.status_code != 200 or not code:
-                response.failure(f"no tracking code in the answer ({response.status_code})")
+            if response.status_code != 302:
+                response.failure(f"application not accepted ({response.status_code})")
                 return
+        receipt = self._get(_local(response.headers["Location"]), name="/permohonan/[id]/ (receipt)")
+        if code := TRACKING_RE.search(receipt.text):
             with _lock:
                 _tracking_codes.append(code.group(0))
 
@@ -133,29 +146,34 @@ class Staff(_Visitor):
         super().on_start()
         # One account per simulated staff member: a TOTP code is accepted once per account.
         account = FIXTURE["staff"][next(_staff) % len(FIXTURE["staff"])]
-        page = self.client.get("/kantor/masuk/", name="/kantor/masuk/ (form)")
+        page = self._get("/kantor/masuk/", name="/kantor/masuk/ (form)")
         token = CSRF_RE.search(page.text).group(1)
-        self._post(
-            "/kantor/masuk/", token, data={"username": account["username"], "password": FIXTURE["staff_password"]}
-        )
-        page = self.client.get("/kantor/masuk/otp/", name="/kantor/masuk/otp/ (form)")
+        with self._post(
+            "/kantor/masuk/",
+            token,
+            data={"username": account["username"], "password": FIXTURE["staff_password"]},
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"password not accepted ({response.status_code})")
+        page = self._get("/kantor/masuk/otp/", name="/kantor/masuk/otp/ (form)")
         token = CSRF_RE.search(page.text).group(1)
         code = f"{totp(bytes.fromhex(account['key']), step=30, t0=0, digits=6):06d}"
         with self._post(
             "/kantor/masuk/otp/", token, data={"token": code, "next": "/kantor/"}, catch_response=True
         ) as response:
-            if not response.url.rstrip("/").endswith("/kantor"):
-                response.failure(f"TOTP sign-in ended on {response.url}")
+            if response.status_code != 302 or response.headers.get("Location") != "/kantor/":
+                response.failure(f"TOTP code not accepted ({response.status_code})")
 
     @task(3)
     def queue(self) -> None:
-        page = self.client.get("/kantor/")
+        page = self._get("/kantor/")
         self.details = DETAIL_RE.findall(page.text) or getattr(self, "details", [])
 
     @task(2)
     def application_detail(self) -> None:
         details = getattr(self, "details", [])
         if details:
-            self.client.get(random.choice(details), name="/kantor/permohonan/[pk]/")
+            self._get(random.choice(details), name="/kantor/permohonan/[pk]/")
         else:
             self.queue()

@@ -49,6 +49,13 @@ def _fresh_database(url: str, name: str) -> str:
     return urlunparse(parsed._replace(path=f"/{name}"))
 
 
+def _drop_database(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(urlunparse(urlparse(url)._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _wait_http(url: str, host: str, proc: subprocess.Popen, log: Path, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -287,6 +294,8 @@ def main() -> int:
                 _stop(proc)
     finally:
         started.stop()
+        if os.environ.get("DATABASE_URL"):
+            _drop_database(os.environ["DATABASE_URL"], "sipentol_soak")
     for server, result in results:
         print(f"\n{server}: {json.dumps({k: v for k, v in result.items() if k != 'per_route'})}")
         for name, figures in result["per_route"].items():

@@ -29,16 +29,15 @@ CLIENTS = 50
 REQUESTS_PER_CLIENT = 4
 
 
-@pytest.fixture
-def make_run_web(django_db_setup):
+def _start_web(extra_argv: list[str] = ()) -> tuple[subprocess.Popen, int, Path]:
     from django.conf import settings
 
     port = free_port()
-    log = Path(os.environ["SIPENTOL_DATA_DIR"]) / "make-run-web.log"
+    log = Path(os.environ["SIPENTOL_DATA_DIR"]) / f"make-run-web-{port}.log"
     env = runplatform.web_env({**os.environ, "DATABASE_URL": _database_url(settings.DATABASES["default"])}, port)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            runplatform.web_command(sys.executable, port, host="127.0.0.1"),
+            [*runplatform.web_command(sys.executable, port, host="127.0.0.1"), *extra_argv],
             env=env,
             cwd=ROOT,
             stdout=out,
@@ -54,13 +53,23 @@ def make_run_web(django_db_setup):
         except OSError:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-    yield port, log
+    return proc, port, log
+
+
+def _stop_web(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture
+def make_run_web(django_db_setup):
+    proc, port, log = _start_web()
+    yield port, log
+    _stop_web(proc)
 
 
 def _connections(conninfo: str, database: str) -> int:
@@ -124,3 +133,33 @@ def test_it_serves_50_concurrent_clients_without_errors_on_bounded_connections(m
     threads = runplatform.WEB_WORKERS * runplatform.WEB_THREADS
     assert 1 <= peak <= threads + 1, peak
     assert peak < max_connections // 4, (peak, max_connections)
+
+
+def test_it_restarts_the_web_workers_when_a_watched_file_changes(django_db_setup, tmp_path):
+    # given: make run's web server, watching one more file besides the code and every template
+    watched = tmp_path / "watched.html"
+    watched.write_text("v1")
+    argv = runplatform.web_command(sys.executable, 8000)
+    assert "--reload" in argv
+    assert str(ROOT / "platform/sipentol/portal/templates/portal/service_list.html") in argv
+    proc, port, log = _start_web(["--reload-extra-file", str(watched)])
+    try:
+        deadline = time.monotonic() + 30
+        while (booted := log.read_text().count("Booting worker")) < runplatform.WEB_WORKERS:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+        # when: the file changes (a developer saves a template)
+        time.sleep(1.1)  # a later mtime than the one the reloader first saw
+        watched.write_text("v2")
+
+        # then: the workers are booted again, and the site answers from them
+        deadline = time.monotonic() + 30
+        while log.read_text().count("Booting worker") <= booted:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        response = requests.get(f"http://127.0.0.1:{port}/layanan/", headers={"Host": "jetis.localhost"}, timeout=60)
+        assert response.status_code == 200
+        assert "modified" in log.read_text()
+    finally:
+        _stop_web(proc)

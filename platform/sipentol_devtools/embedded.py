@@ -287,30 +287,43 @@ def start_missing(data_root: Path, *, persist: bool = True, clamd: str = "requir
     return started
 
 
-def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:
-    """`make run`: local SMTP catcher + WhatsApp API stand-in (sipentol_devtools.devcatcher)."""
+def outbox_catcher_command(data_dir: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The catcher's command line, its process env, and the settings env that points at it.
+
+    Ports are chosen here, so a restarted catcher (`make run`'s supervisor) listens where the
+    web server and worker already send messages.
+    """
     smtp_port, http_port = free_port(), free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sipentol_devtools.devcatcher",
-            "--smtp-port",
-            str(smtp_port),
-            "--http-port",
-            str(http_port),
-            "--dir",
-            str(data_dir),
-        ],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},  # platform/
-    )
-    started.processes.append(proc)
-    wait_for_port(smtp_port)
-    wait_for_port(http_port)
-    return {
+    argv = [
+        sys.executable,
+        "-m",
+        "sipentol_devtools.devcatcher",
+        "--smtp-port",
+        str(smtp_port),
+        "--http-port",
+        str(http_port),
+        "--dir",
+        str(data_dir),
+    ]
+    process_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # platform/
+    settings_env = {
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
         "WHATSAPP_API_URL": f"http://127.0.0.1:{http_port}",
         "WHATSAPP_TOKEN": "dev-token",
         "WHATSAPP_PHONE_NUMBER_ID": "dev",
     }
+    return argv, process_env, settings_env
+
+
+def wait_for_outbox_catcher(settings_env: dict[str, str]) -> None:
+    wait_for_port(int(settings_env["SMTP_PORT"]))
+    wait_for_port(int(settings_env["WHATSAPP_API_URL"].rsplit(":", 1)[1]))
+
+
+def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:
+    """Local SMTP catcher + WhatsApp API stand-in (sipentol_devtools.devcatcher), stopped with `started`."""
+    argv, process_env, settings_env = outbox_catcher_command(data_dir)
+    started.processes.append(subprocess.Popen(argv, env=process_env))
+    wait_for_outbox_catcher(settings_env)
+    return settings_env

@@ -1,13 +1,20 @@
 """Development and tests: embedded servers (see sipentol_devtools.embedded) and friendly defaults."""
 
 from .base import *  # noqa: F403
-from .base import env, envbool
+from .base import MIDDLEWARE, env, envbool
 
 DEBUG = envbool("DEBUG", True)
 EXTRA_HOSTS = ["127.0.0.1", "testserver"]
 ALLOWED_HOSTS = ALLOWED_HOSTS + EXTRA_HOSTS  # noqa: F405
 PUBLIC_HOSTS = PUBLIC_HOSTS + EXTRA_HOSTS  # noqa: F405
 PUBLIC_PORT = env("PUBLIC_PORT", "8000")
+# `make run` serves with gunicorn (sipentol_devtools.runplatform), which has no static-file handler
+# like runserver's: WhiteNoise serves them, as in production, straight from the source folders
+# and re-read on every request while DEBUG is on (WHITENOISE_USE_FINDERS / AUTOREFRESH).
+if envbool("SERVE_STATIC", False):
+    _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    MIDDLEWARE = [*MIDDLEWARE]
+    MIDDLEWARE.insert(_security + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 # The development tools' management commands (load_demo, letters_dev_ca). The only settings that

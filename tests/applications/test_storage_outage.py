@@ -16,6 +16,7 @@ from django_tenants.utils import tenant_context
 from sipentol.applications.models import Application
 from sipentol.lib import storage
 from sipentol_devtools import embedded
+
 from .conftest import apply_payload
 
 BOUND_SECONDS = 25  # the SDK's defaults held a frozen server's upload for 75 s

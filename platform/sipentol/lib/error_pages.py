@@ -58,7 +58,8 @@ def permission_denied(request, exception=None):
         403,
         _("Akses ditolak"),
         _(
-            "Anda tidak berhak membuka halaman ini, atau sesi formulir sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."
+            "Anda tidak berhak membuka halaman ini, atau sesi formulir sudah kedaluwarsa. "
+            "Muat ulang halaman lalu coba lagi."
         ),
     )
 

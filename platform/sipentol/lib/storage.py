@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 from typing import BinaryIO

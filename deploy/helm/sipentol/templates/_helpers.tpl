@@ -51,6 +51,7 @@ S3_ENDPOINT: {{ .Values.config.objectStorage.endpoint | quote }}
 S3_BUCKET: {{ .Values.config.objectStorage.bucket | quote }}
 S3_SECURE: {{ .Values.config.objectStorage.secure | toString | quote }}
 S3_REGION: {{ .Values.config.objectStorage.region | quote }}
+S3_TIMEOUT_SECONDS: {{ .Values.config.objectStorage.timeoutSeconds | toString | quote }}
 SMTP_HOST: {{ .Values.config.smtp.host | quote }}
 SMTP_PORT: {{ .Values.config.smtp.port | toString | quote }}
 EMAIL_FROM: {{ .Values.config.smtp.from | quote }}

@@ -136,6 +136,11 @@ WSGI_APPLICATION = "sipentol.wsgi.application"
 # Host-only cookies: a session of jetis.<domain> must never reach mojosari.<domain>.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
+FILE_UPLOAD_HANDLERS = [
+    "sipentol.lib.multipart.RepairPartHeadersHandler",  # a latin-1 file name must not drop the file
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CSRF_FAILURE_VIEW = "sipentol.lib.error_pages.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

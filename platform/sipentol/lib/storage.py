@@ -8,6 +8,7 @@ gets a file only through an authorised view or a short-lived presigned URL.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -56,7 +57,7 @@ def client() -> Minio:
         timeout=urllib3.Timeout(connect=timeout, read=timeout),
         maxsize=10,
         cert_reqs="CERT_REQUIRED",
-        ca_certs=certifi.where(),
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),  # as the SDK's own default
         retries=urllib3.Retry(
             total=2, connect=2, read=0, status=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
         ),

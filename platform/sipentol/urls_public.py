@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+handler400 = "sipentol.lib.error_pages.bad_request"
+handler403 = "sipentol.lib.error_pages.permission_denied"
+handler404 = "sipentol.lib.error_pages.page_not_found"
+handler500 = "sipentol.lib.error_pages.server_error"

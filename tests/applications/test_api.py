@@ -129,3 +129,15 @@ def test_it_reviews_through_the_api_and_refuses_another_kecamatan(jetis, mojosar
     assert staff.post(base + "verifikasi/").status_code == 400  # not in review any more
     rejected = staff.post(base + "tolak/", {"reason": "Data palsu"}, content_type="application/json")
     assert rejected.status_code == 400  # needs_completion cannot be rejected directly
+
+
+def test_it_describes_the_submit_fields_in_the_openapi_schema(jetis_client, domisili):
+    schema = jetis_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/v1/layanan/{slug}/permohonan/"]["post"]
+
+    body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    fields = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    assert {"idempotency_key", "nama", "nik", "telepon", "email", "desa", "doc_ktp"} <= set(fields["properties"])
+    assert fields["properties"]["doc_ktp"]["format"] == "binary"
+    assert "doc_<" in fields["description"] and "form_fields" in fields["description"]
+    assert "Idempotency-Key" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}

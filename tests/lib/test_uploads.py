@@ -384,3 +384,32 @@ def test_it_rejects_a_truncated_photo_even_after_weasyprint_was_imported(jetis):
     data = phone_jpeg((1200, 900))
 
     assert rejected(jetis, data[: len(data) // 2]).code == "unreadable"
+
+
+def _bomb_png(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A 1-bit PNG of width x height white pixels: a few dozen KB on disk, 400 million pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)
+    pack = zlib.compressobj(9)
+    idat = b"".join(pack.compress(row) for _ in range(height)) + pack.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_it_calls_a_decompression_bomb_png_too_large_in_resolution_not_damaged(jetis):
+    data = _bomb_png()
+    before = stored_objects()
+
+    err = rejected(jetis, data, "ktp.png")
+
+    assert len(data) < 1024 * 1024
+    assert err.code == "too_many_pixels"
+    assert err.messages[0] == (
+        "Resolusi foto Foto KTP terlalu besar (400.000.000 piksel). Unggah foto dengan resolusi lebih kecil."
+    )
+    assert stored_objects() == before

@@ -13,7 +13,7 @@ import uuid
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
@@ -100,6 +100,32 @@ class SubmitOutput(serializers.Serializer):
     created = serializers.BooleanField()
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent in a multipart request (described as binary, not as a download URL)."""
+
+
+class SubmitInput(serializers.Serializer):
+    """Multipart form of one application. Which fields a service asks for, and which are required,
+    is in `form_fields` of `GET /api/v1/layanan/{slug}/`: send each as `name=value` (dates as
+    YYYY-MM-DD). The applicant fields below are the ones most services ask for. Send one file per
+    requirement as `doc_<requirement code>` (the codes are in `requirements` of the same answer);
+    `doc_ktp` below is one example. Photos (JPG/PNG) and PDFs; each requirement names its types.
+    """
+
+    idempotency_key = serializers.UUIDField(
+        required=False, help_text="The same as the Idempotency-Key header; send one of the two."
+    )
+    nama = serializers.CharField(required=False, help_text="Applicant's full name, as on the KTP.")
+    nik = serializers.CharField(required=False, help_text="Applicant's 16-digit NIK (checked: region, birth date).")
+    telepon = serializers.CharField(required=False, help_text="Phone (WhatsApp) number, e.g. 0812-3456-7890.")
+    email = serializers.EmailField(required=False)
+    desa = serializers.CharField(required=False, help_text="Desa/kelurahan code, e.g. 35.16.16.2013.")
+    doc_ktp = UploadField(
+        required=False, help_text="Example of a requirement file: one `doc_<code>` field per requirement."
+    )
+
+
 class ApplicationSubmitApi(APIView):
     """Submit an application: the service's form fields plus `doc_<requirement>` files.
 
@@ -112,9 +138,9 @@ class ApplicationSubmitApi(APIView):
     parser_classes = (MultiPartParser, FormParser)
 
     @extend_schema(
-        request={"multipart/form-data": OpenApiTypes.OBJECT},
+        request={"multipart/form-data": SubmitInput},
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.UUID, OpenApiParameter.HEADER)],
-        responses={201: SubmitOutput, 200: SubmitOutput, 400: OpenApiTypes.OBJECT},
+        responses={201: SubmitOutput, 200: SubmitOutput, 400: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
         tags=["permohonan"],
     )
     def post(self, request, slug: str):

@@ -38,6 +38,7 @@ from .uploads import uploads_discard
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+TRACKING_CODE_ATTEMPTS = 8  # a repeat is ~1 in 923,000 per kecamatan and month: 8 repeats in a row do not happen
 CITIZEN = "pemohon"
 SYSTEM = "sistem"
 
@@ -65,6 +66,34 @@ def _new_tracking_code() -> str:
     stamp = timezone.localdate().strftime("%y%m")
     suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
     return f"{prefix}-{stamp}-{suffix}"
+
+
+def _violated_columns(exc: IntegrityError, model) -> tuple[str, ...]:
+    """The columns of the unique constraint `exc` reports (by its name, as PostgreSQL gives it)."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    if not name:
+        return ()
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return tuple(constraints.get(name, {}).get("columns") or ())
+
+
+def _insert_with_fresh_code(application: Application) -> None:
+    """INSERT a new application, drawing its tracking code again while the drawn one is taken.
+
+    Each try runs in its own savepoint, so a repeated code leaves the caller's transaction usable.
+    Any other unique violation (the idempotency key of a double submit) goes up unchanged.
+    """
+    for attempt in range(TRACKING_CODE_ATTEMPTS):
+        application.tracking_code = _new_tracking_code()
+        try:
+            with transaction.atomic():
+                application.save(force_insert=True)
+            return
+        except IntegrityError as exc:
+            if _violated_columns(exc, Application) != ("tracking_code",) or attempt == TRACKING_CODE_ATTEMPTS - 1:
+                raise
+            log.warning("tracking code %s already taken; drawing another", application.tracking_code)
 
 
 def _long_date(value) -> str:
@@ -191,7 +220,6 @@ def application_save(
             if created:
                 secret = secrets.token_urlsafe(24)
                 application = Application(
-                    tracking_code=_new_tracking_code(),
                     secret_hash=hash_secret(secret),
                     idempotency_key=idempotency_key,
                     service=service,
@@ -206,7 +234,10 @@ def application_save(
             for field, value in applicant.items():
                 setattr(application, field, value)
             application.data = {**application.data, **data}
-            application.save()
+            if created:
+                _insert_with_fresh_code(application)
+            else:
+                application.save()
             if created:
                 _event(
                     application,
@@ -219,7 +250,9 @@ def application_save(
                 _document_add(application, code=code, name=name, stored=stored, actor=assisted_by)
             if submit:
                 _submit(application, actor=assisted_by, secret=secret)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if _violated_columns(exc, Application) != ("idempotency_key",):
+            raise
         # Same idempotency key already stored: the first request won. Drop this one's files.
         uploads_discard(uploads)
         existing = Application.objects.get(idempotency_key=idempotency_key)

@@ -6,6 +6,8 @@ The one home of that sequence, for the form pages, the kiosk, assisted mode and 
 
 from __future__ import annotations
 
+import contextlib
+
 from sipentol.lib import storage
 from sipentol.lib.uploads import StoredUpload, UploadRejected, store_upload
 
@@ -22,14 +24,7 @@ def requirement_files_store(form, requirements, files) -> Uploads | None:
         if not upload:
             continue
         try:
-            result = store_upload(
-                upload,
-                original_name=upload.name,
-                label=req.name,
-                accepted_types=req.accepted_types,
-                max_image_mb=req.max_image_mb,
-                max_pdf_mb=req.max_pdf_mb,
-            )
+            result = _store(stored, upload, req)
         except UploadRejected as exc:
             form.add_error(f"doc_{req.code}", exc)
             continue
@@ -38,6 +33,23 @@ def requirement_files_store(form, requirements, files) -> Uploads | None:
         uploads_discard(stored)
         return None
     return stored
+
+
+def _store(stored: Uploads, upload, req):
+    """One file; when storage stops answering, give back what this request stored and re-raise."""
+    try:
+        return store_upload(
+            upload,
+            original_name=upload.name,
+            label=req.name,
+            accepted_types=req.accepted_types,
+            max_image_mb=req.max_image_mb,
+            max_pdf_mb=req.max_pdf_mb,
+        )
+    except storage.StorageUnavailable:
+        with contextlib.suppress(storage.StorageUnavailable):  # best effort: storage is down
+            uploads_discard(stored)
+        raise
 
 
 def uploads_discard(uploads: Uploads) -> None:

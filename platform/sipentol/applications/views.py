@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get
 from sipentol.lib import storage
+from sipentol.lib.error_pages import RETRY_AFTER_SECONDS
 
 from . import selectors, services
 from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
@@ -47,7 +48,20 @@ def apply(
         form.add_error(None, _("Centang pernyataan persetujuan pemohon sebelum mengajukan atas namanya."))
     if not form.is_valid():
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
-    uploads = requirement_files_store(form, form.requirements, request.FILES)
+    try:
+        uploads = requirement_files_store(form, form.requirements, request.FILES)
+    except storage.StorageUnavailable:
+        # Nothing was saved: give the form back with what was typed, and say the files must be chosen again.
+        form.add_error(
+            None,
+            _(
+                "Penyimpanan berkas sedang terganggu, jadi permohonan belum terkirim. Isian Anda masih ada di "
+                "bawah; pilih lagi berkas-berkasnya lalu kirim ulang dalam satu menit."
+            ),
+        )
+        response = _render_apply(request, form, service, application, assisted, status=503, kiosk=kiosk)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if uploads is None:
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     applicant, data = form.split()

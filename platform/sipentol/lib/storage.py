@@ -8,17 +8,22 @@ gets a file only through an authorised view or a short-lived presigned URL.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 from typing import BinaryIO
 
+import certifi
+import urllib3
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
 from minio import Minio
-from minio.error import S3Error
+from minio.error import S3Error, ServerError
 
 # Uploads go up in S3's smallest part (5 MiB), one part at a time: a web worker then holds at
 # most one part in memory per upload, whatever the file's size (the SDK's default is 3 parallel).
@@ -34,21 +39,62 @@ class ObjectMissing(LookupError):
     pass
 
 
+class StorageUnavailable(ConnectionError):
+    """Object storage did not answer in time (down, frozen, unreachable) or answered 5xx."""
+
+
 @lru_cache(maxsize=1)
 def client() -> Minio:
+    """The SDK client with explicit time limits.
+
+    The SDK's own default waits 5 minutes per read and retries 5 times, so a frozen server held
+    an upload for over a minute. Here a call waits at most S3_TIMEOUT_SECONDS (default 10) to
+    connect and to read, retries a refused connection or a 5xx twice with a short back-off, and
+    never retries a read that timed out: a server that froze does not thaw within seconds.
+    """
+    timeout = settings.S3_TIMEOUT_SECONDS
+    http = urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=timeout, read=timeout),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),  # as the SDK's own default
+        retries=urllib3.Retry(
+            total=2, connect=2, read=0, status=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
+        ),
+    )
     return Minio(
         settings.S3_ENDPOINT,
         access_key=settings.S3_ACCESS_KEY,
         secret_key=settings.S3_SECRET_KEY,
         secure=settings.S3_SECURE,
         region=settings.S3_REGION,
+        http_client=http,
     )
+
+
+def _forget_client(*, setting: str, **kwargs) -> None:
+    if setting.startswith("S3_"):
+        client.cache_clear()
+
+
+setting_changed.connect(_forget_client)
+
+
+@contextmanager
+def _answering():
+    """Turn "storage did not answer" (timeouts, refused connections, 5xx) into StorageUnavailable."""
+    try:
+        yield
+    except (urllib3.exceptions.HTTPError, ServerError) as exc:
+        raise StorageUnavailable(f"object storage at {settings.S3_ENDPOINT} is unavailable: {exc}") from exc
 
 
 def ensure_bucket() -> None:
     """Create the private bucket if it is missing (idempotent; called on start)."""
     c = client()
-    if not c.bucket_exists(settings.S3_BUCKET):
+    with _answering():
+        if c.bucket_exists(settings.S3_BUCKET):
+            return
         try:
             c.make_bucket(settings.S3_BUCKET)
         except S3Error as exc:  # another process made it first
@@ -76,15 +122,16 @@ def check_key(key: str) -> str:
 def put(stream: BinaryIO, *, content_type: str, length: int = -1, key: str | None = None) -> str:
     """Stream `stream` to storage under a new (or given, own-tenant) key; return the key."""
     key = check_key(key) if key else new_key()
-    client().put_object(
-        settings.S3_BUCKET,
-        key,
-        stream,
-        length=length,
-        content_type=content_type,
-        part_size=PART_SIZE,
-        num_parallel_uploads=1,
-    )
+    with _answering():
+        client().put_object(
+            settings.S3_BUCKET,
+            key,
+            stream,
+            length=length,
+            content_type=content_type,
+            part_size=PART_SIZE,
+            num_parallel_uploads=1,
+        )
     return key
 
 
@@ -95,13 +142,15 @@ def get(key: str) -> bytes:
 def iter_chunks(key: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
     check_key(key)
     try:
-        response = client().get_object(settings.S3_BUCKET, key)
+        with _answering():
+            response = client().get_object(settings.S3_BUCKET, key)
     except S3Error as exc:
         if exc.code == "NoSuchKey":
             raise ObjectMissing(key) from exc
         raise
     try:
-        yield from response.stream(chunk_size)
+        with _answering():
+            yield from response.stream(chunk_size)
     finally:
         response.close()
         response.release_conn()
@@ -110,7 +159,8 @@ def iter_chunks(key: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
 def exists(key: str) -> bool:
     check_key(key)
     try:
-        client().stat_object(settings.S3_BUCKET, key)
+        with _answering():
+            client().stat_object(settings.S3_BUCKET, key)
     except S3Error as exc:
         if exc.code in {"NoSuchKey", "NoSuchObject", "NotFound"}:
             return False
@@ -120,7 +170,8 @@ def exists(key: str) -> bool:
 
 def delete(key: str) -> None:
     check_key(key)
-    client().remove_object(settings.S3_BUCKET, key)
+    with _answering():
+        client().remove_object(settings.S3_BUCKET, key)
 
 
 def presigned_get(key: str, *, seconds: int | None = None, filename: str | None = None) -> str:
@@ -132,4 +183,5 @@ def presigned_get(key: str, *, seconds: int | None = None, filename: str | None 
 
 
 def ping() -> None:
-    client().bucket_exists(settings.S3_BUCKET)
+    with _answering():
+        client().bucket_exists(settings.S3_BUCKET)

@@ -362,7 +362,14 @@ class _reencode_image:  # noqa: N801 - used as a context manager owning the outp
             im = ImageOps.exif_transpose(im)
         except UploadRejected:
             raise
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        except Image.DecompressionBombError as exc:  # its header claims more pixels than Pillow will open
+            pixels = re.search(r"\((\d+) pixels\)", str(exc))
+            raise UploadRejected(
+                _("Resolusi foto %(label)s terlalu besar (%(pixels)s piksel). Unggah foto dengan resolusi lebih kecil.")
+                % {"label": self.label, "pixels": f"{int(pixels.group(1)):,}".replace(",", ".") if pixels else "?"},
+                code="too_many_pixels",
+            ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
             raise unreadable from exc
 
         if max(im.size) > MAX_SIDE:

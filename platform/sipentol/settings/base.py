@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "sipentol.lib.security_headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sipentol.lib.locale.ChosenLanguageMiddleware",
+    "sipentol.lib.error_pages.RequestGuardMiddleware",  # NUL in path/query -> 400; storage down -> 503
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +136,12 @@ WSGI_APPLICATION = "sipentol.wsgi.application"
 # Host-only cookies: a session of jetis.<domain> must never reach mojosari.<domain>.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
+FILE_UPLOAD_HANDLERS = [
+    "sipentol.lib.multipart.RepairPartHeadersHandler",  # a latin-1 file name must not drop the file
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+CSRF_FAILURE_VIEW = "sipentol.lib.error_pages.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -179,6 +186,7 @@ S3_BUCKET = env("S3_BUCKET", "sipentol")
 S3_SECURE = envbool("S3_SECURE", False)
 S3_REGION = env("S3_REGION", "us-east-1")
 S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
+S3_TIMEOUT_SECONDS = envint("S3_TIMEOUT_SECONDS", 10)  # connect and read limit of each storage call
 
 # ---------------------------------------------------------------------------- antivirus
 # clamd (INSTREAM): tcp://host:3310 or unix:///path. Unset or unreachable: uploads are kept as

@@ -57,6 +57,7 @@ CLAMD_URL: {{ printf "tcp://%s-clamd:3310" (include "sipentol.fullname" .) | quo
 CLAMD_URL: {{ .Values.config.clamdUrl | quote }}
 {{- end }}
 CLAMD_TIMEOUT_SECONDS: {{ .Values.config.clamdTimeoutSeconds | toString | quote }}
+S3_TIMEOUT_SECONDS: {{ .Values.config.objectStorage.timeoutSeconds | toString | quote }}
 SMTP_HOST: {{ .Values.config.smtp.host | quote }}
 SMTP_PORT: {{ .Values.config.smtp.port | toString | quote }}
 EMAIL_FROM: {{ .Values.config.smtp.from | quote }}

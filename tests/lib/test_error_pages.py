@@ -1,0 +1,94 @@
+"""Our own error pages, in Bahasa Indonesia and English, on the regency host and a kecamatan host."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches, get_resolver, path
+
+from sipentol.lib import storage
+from tests.conftest import JETIS_HOST
+
+HOSTS = {"regency": "localhost", "kecamatan": JETIS_HOST}
+TITLES = {
+    ("id", 400): "Permintaan tidak valid",
+    ("en", 400): "Invalid request",
+    ("id", 403): "Akses ditolak",
+    ("en", 403): "Access denied",
+    ("id", 404): "Halaman tidak ditemukan",
+    ("en", 404): "Page not found",
+    ("id", 500): "Terjadi kesalahan di server kami",
+    ("en", 500): "Something went wrong on our server",
+    ("id", 503): "Layanan sedang terganggu",
+    ("en", 503): "Service disrupted",
+}
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+def storage_down(request):
+    raise storage.StorageUnavailable("object storage is down")
+
+
+@pytest.fixture
+def error_client(jetis, settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["localhost", ".localhost"]
+
+    def make(host: str, language: str) -> Client:
+        client = Client(HTTP_HOST=host, raise_request_exception=False, enforce_csrf_checks=True)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client
+
+    return make
+
+
+def _answer(client, status: int, urls_module: str, monkeypatch):
+    if status == 400:
+        return client.get("/layanan/%00/")
+    if status == 403:
+        return client.post("/i18n/setlang/", {"language": "id"})  # no CSRF token
+    if status == 404:
+        return client.get("/tidak-ada-halaman-ini/")
+    view = boom if status == 500 else storage_down
+    module = __import__(urls_module, fromlist=["urlpatterns"])
+    monkeypatch.setattr(module, "urlpatterns", [path("rusak/", view), *module.urlpatterns])
+    clear_url_caches()
+    try:
+        return client.get("/rusak/")
+    finally:
+        monkeypatch.undo()
+        clear_url_caches()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("host_kind", list(HOSTS))
+@pytest.mark.parametrize("status", [400, 403, 404, 500, 503])
+def test_it_serves_our_error_page_for_each_status_host_and_language(
+    error_client, jetis, monkeypatch, status, host_kind, language
+):
+    jetis.phone = "(0321) 361234"
+    jetis.save(update_fields=["phone"])
+    urls_module = "sipentol.urls_public" if host_kind == "regency" else "sipentol.urls_tenant"
+
+    response = _answer(error_client(HOSTS[host_kind], language), status, urls_module, monkeypatch)
+
+    page = response.content.decode()
+    assert response.status_code == status
+    assert TITLES[(language, status)] in page
+    assert f'<html lang="{language}">' in page
+    assert ("(0321) 361234" in page) is (host_kind == "kecamatan")
+
+
+def test_it_renders_the_500_page_without_the_database(jetis, rf):
+    request = rf.get("/", HTTP_HOST=JETIS_HOST)
+    request.tenant = jetis
+    handler = get_resolver("sipentol.urls_tenant").resolve_error_handler(500)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = handler(request)
+
+    assert response.status_code == 500 and len(queries) == 0
+    assert "Terjadi kesalahan di server kami" in response.content.decode()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from billing_and_quota.selectors import WARNING_PERCENT
+from sipentol.accounts.signin import Site, second_factor_required
 from sipentol.health import run_checks
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
@@ -17,7 +18,15 @@ from tenants.services import kecamatan_set_status
 
 from .selectors import usage_by_kecamatan
 
-ops_required = staff_member_required(login_url="ops:login")
+
+def is_operator(user) -> bool:
+    """A Diskominfo operator: an active staff account of the public schema."""
+    return user.is_active and user.is_staff
+
+
+# Password and second factor (accounts/signin.py) for every page of the console.
+OPS = Site(name="ops", prefix="/ops/", heading=gettext_lazy("Masuk konsol operasi Diskominfo"), may_enter=is_operator)
+ops_required = second_factor_required(OPS)
 
 
 @ops_required

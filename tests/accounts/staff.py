@@ -60,3 +60,20 @@ def sign_in(kecamatan, username: str) -> Client:
     else:
         assert response.status_code == 302 and response["Location"] == "/kantor/", response.content[:500]
     return client
+
+
+def public_sign_in(client: Client, user, prefix: str = "/dashboard/") -> Client:
+    """A Diskominfo or regency user (public schema, password `PASSWORD`) signs in at `prefix`
+    (/ops/ or /dashboard/) with password and TOTP; their authenticator is already enrolled
+    (a confirmed device, made directly: the enrolment is not what these tests exercise)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    login = client.post(f"{prefix}masuk/", {"username": user.get_username(), "password": PASSWORD})
+    assert login.status_code == 302 and login["Location"].startswith(f"{prefix}masuk/otp/"), login
+    token = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+    verified = client.post(f"{prefix}masuk/otp/", {"token": token})
+    assert verified.status_code == 302, verified.content[:500]
+    return client

@@ -345,7 +345,7 @@ def second_factor_required(site: Site, *, forbidden: Callable | None = None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             user = request.user
-            back = urlencode({"next": request.get_full_path()})
+            back = urlencode({"next": request.get_full_path()}, safe="/")
             if not user.is_authenticated:
                 return redirect(f"{site.login_url}?{back}")
             if not site.may_enter(user):

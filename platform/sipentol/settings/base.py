@@ -182,7 +182,7 @@ AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "sipentol.accounts.signin.locked_out"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # a right password must not wipe wrong TOTP codes; reset after both
 AXES_VERBOSE = False
 # The client address is the TRUSTED_PROXY_COUNT-th from the right of X-Forwarded-For (the
 # ingress controller appends the address it saw); 0 = no proxy, REMOTE_ADDR itself.
@@ -284,7 +284,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------- letters (e-signature)

@@ -301,7 +301,7 @@ def recent_password_required(site: Site):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.user.is_authenticated and not password_recent(request):
-                return redirect(f"{site.reauth_url}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(f"{site.reauth_url}?{urlencode({'next': request.get_full_path()}, safe='/')}")
             return view(request, *args, **kwargs)
 
         return wrapper

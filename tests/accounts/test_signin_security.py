@@ -269,3 +269,13 @@ def test_it_creates_the_first_operator_with_an_enrolment_code_printed_once(publi
     assert "otpauth://" not in public_client.get("/ops/masuk/otp/").content.decode()
     assert public_client.post("/ops/masuk/otp/", {"enrolment_code": code}).status_code == 302
     assert "otpauth://totp/" in public_client.get("/ops/masuk/otp/").content.decode()
+
+
+def test_it_lets_an_operator_unlock_a_staff_account_early(jetis):
+    make_staff(jetis, "dibuka.lagi")
+    _wrong_passwords(Client(HTTP_HOST=JETIS, REMOTE_ADDR="198.51.100.10"), "dibuka.lagi")
+
+    call_command("tenant_command", "axes_reset_username", "dibuka.lagi", schema="jetis")
+
+    other_address = Client(HTTP_HOST=JETIS, REMOTE_ADDR="198.51.100.11")
+    assert other_address.post("/kantor/masuk/", {"username": "dibuka.lagi", "password": PASSWORD}).status_code == 302

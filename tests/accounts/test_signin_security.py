@@ -279,3 +279,26 @@ def test_it_lets_an_operator_unlock_a_staff_account_early(jetis):
 
     other_address = Client(HTTP_HOST=JETIS, REMOTE_ADDR="198.51.100.11")
     assert other_address.post("/kantor/masuk/", {"username": "dibuka.lagi", "password": PASSWORD}).status_code == 302
+
+
+def test_it_lets_the_ops_console_issue_an_enrolment_code_for_a_leader(public_client):
+    from django.contrib.auth.models import Group
+
+    from sipentol.regency.models import REGENCY_GROUP
+
+    from .staff import public_sign_in
+
+    operator = get_user_model().objects.create_user("ops.penerbit", password=PASSWORD, is_staff=True)
+    leader = get_user_model().objects.create_user("pimpinan.baru", password=PASSWORD)
+    leader.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    public_sign_in(public_client, operator, "/ops/")
+
+    issued = public_client.post("/ops/akun/kode-pendaftaran/", {"username": "pimpinan.baru"})
+    assert issued.status_code == 200 and "no-store" in issued["Cache-Control"]
+    code = issued.content.decode().split('id="enrolment-code">')[1].split("<")[0]
+
+    browser = Client(HTTP_HOST="localhost")
+    browser.post("/dashboard/masuk/", {"username": "pimpinan.baru", "password": PASSWORD})
+    assert browser.post("/dashboard/masuk/otp/", {"enrolment_code": code}).status_code == 302
+    assert "otpauth://totp/" in browser.get("/dashboard/masuk/otp/").content.decode()
+    assert SignInEvent.objects.filter(username="pimpinan.baru", action="2fa_reset").exists()

@@ -85,6 +85,7 @@ class SignInEvent(models.Model):
         SIGNED_OUT = "signed_out", _("Keluar")
         SESSION_EXPIRED = "session_expired", _("Sesi berakhir")
         REAUTHENTICATED = "reauthenticated", _("Kata sandi dikonfirmasi ulang")
+        TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
 
     at = models.DateTimeField(auto_now_add=True)
     site = models.CharField(max_length=20)

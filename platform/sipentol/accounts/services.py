@@ -86,6 +86,15 @@ def enrolment_code_issue(*, user) -> str:
     return code
 
 
+def two_factor_reset(*, user) -> str:
+    """Lost phone: the user's authenticator and backup codes stop working; returns a new
+    enrolment code (to show once) that their next sign-in asks for before enrolling again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        return enrolment_code_issue(user=user)
+
+
 def enrolment_code_check(*, user, code: str) -> bool:
     """Is `code` the user's current, unexpired, unused enrolment code? (It is spent when the
     authenticator it opened is confirmed.)"""
@@ -242,12 +251,11 @@ def staff_reset_two_factor(*, actor, user) -> str:
     """Lost phone: remove the user's TOTP device and backup codes; returns a new enrolment code
     (to show once), which their next sign-in asks for before enrolling a new authenticator."""
     with transaction.atomic():
-        deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        devices = TOTPDevice.objects.filter(user=user).count()
         StaffEvent.objects.create(
-            actor=actor, staff=user, action=StaffEvent.Action.TWO_FACTOR_RESET, details={"devices": deleted}
+            actor=actor, staff=user, action=StaffEvent.Action.TWO_FACTOR_RESET, details={"devices": devices}
         )
-        return enrolment_code_issue(user=user)
+        return two_factor_reset(user=user)
 
 
 def staff_reset_password(*, actor, user) -> str:

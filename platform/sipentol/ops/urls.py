@@ -13,4 +13,5 @@ urlpatterns = [
     path("masuk/ulang/", signin.reauthenticate, SITE, name="reauth"),
     path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
+    path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
 ]

@@ -13,11 +13,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from sipentol.accounts.services import enrolment_code_issue
+from sipentol.accounts.services import enrolment_code_issue, two_factor_reset
 from sipentol.regency.models import REGENCY_GROUP
 
 
@@ -38,8 +36,7 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     raise CommandError(f"No account {username!r} in the public schema.")
-                TOTPDevice.objects.filter(user=user).delete()
-                StaticDevice.objects.filter(user=user).delete()
+                code = two_factor_reset(user=user)
                 password = None
             else:
                 if User.objects.filter(username__iexact=username).exists():
@@ -48,7 +45,7 @@ class Command(BaseCommand):
                 user = User.objects.create_user(username, password=password, is_staff=ops)
                 if dashboard:
                     user.groups.add(Group.objects.get_or_create(name=REGENCY_GROUP)[0])
-            code = enrolment_code_issue(user=user)
+                code = enrolment_code_issue(user=user)
         if password:
             self.stdout.write(f"password: {password}")
         self.stdout.write(f"enrolment code: {code}")

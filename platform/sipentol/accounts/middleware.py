@@ -13,7 +13,8 @@ import time
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import connection
+
+from tenants.crossing import in_kecamatan_schema
 
 from . import services
 from .models import SignInEvent
@@ -46,7 +47,7 @@ class SessionLifetimeMiddleware:
             reason = "absolute"
         if reason:
             services.sign_in_event_record(
-                site="staff" if connection.schema_name != "public" else "public",
+                site="staff" if in_kecamatan_schema() else "public",
                 action=SignInEvent.Action.SESSION_EXPIRED,
                 username=user.get_username(),
                 user=user,

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from sipentol.accounts.services import enrolment_code_issue, two_factor_reset
 from sipentol.regency.models import REGENCY_GROUP
@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, ops: bool, dashboard: bool, reset_2fa: bool, **options):
         User = get_user_model()
-        with schema_context("public"), transaction.atomic():
+        with schema_context(get_public_schema_name()), transaction.atomic():
             if reset_2fa:
                 user = User.objects.filter(username=username).first()
                 if user is None:

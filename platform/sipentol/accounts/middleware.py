@@ -47,7 +47,7 @@ class SessionLifetimeMiddleware:
             reason = "absolute"
         if reason:
             services.sign_in_event_record(
-                site="staff" if in_kecamatan_schema() else "public",
+                site="staff" if in_kecamatan_schema() else "regency",  # the regency host: ops or dashboard
                 action=SignInEvent.Action.SESSION_EXPIRED,
                 username=user.get_username(),
                 user=user,

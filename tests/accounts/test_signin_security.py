@@ -302,3 +302,21 @@ def test_it_lets_the_ops_console_issue_an_enrolment_code_for_a_leader(public_cli
     assert browser.post("/dashboard/masuk/otp/", {"enrolment_code": code}).status_code == 302
     assert "otpauth://totp/" in browser.get("/dashboard/masuk/otp/").content.decode()
     assert SignInEvent.objects.filter(username="pimpinan.baru", action="2fa_reset").exists()
+
+
+def test_it_lands_a_leader_on_the_dashboard_after_password_and_totp(public_client):
+    from django.contrib.auth.models import Group
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sipentol.regency.models import REGENCY_GROUP
+
+    leader = get_user_model().objects.create_user("pimpinan.mendarat", password=PASSWORD)
+    leader.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    device = TOTPDevice.objects.create(user=leader, name="authenticator", confirmed=True)
+    public_client.post("/dashboard/masuk/", {"username": "pimpinan.mendarat", "password": PASSWORD})
+    token = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+    verified = public_client.post("/dashboard/masuk/otp/", {"token": token})
+
+    assert verified["Location"] == "/dashboard/"

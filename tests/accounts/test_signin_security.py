@@ -320,3 +320,23 @@ def test_it_lands_a_leader_on_the_dashboard_after_password_and_totp(public_clien
     verified = public_client.post("/dashboard/masuk/otp/", {"token": token})
 
     assert verified["Location"] == "/dashboard/"
+
+
+def test_it_asks_the_password_again_before_new_backup_codes_and_voids_the_old_ones(jetis):
+    user = _enrolled(jetis, "kode.baru")
+    with tenant_context(jetis):
+        old_code = backup_codes_issue(user=user)[0]
+    connection.set_schema_to_public()
+    client = sign_in(jetis, "kode.baru")
+    _age_session(client, **{signin.AUTH_AT: 6 * 60})
+
+    asked = client.post("/kantor/masuk/kode-cadangan/")
+    assert asked["Location"].startswith("/kantor/masuk/ulang/")
+    client.post("/kantor/masuk/ulang/", {"password": PASSWORD})
+    renewed = client.post("/kantor/masuk/kode-cadangan/")
+    assert b'id="backup-codes"' in client.get(renewed["Location"]).content
+
+    other = Client(HTTP_HOST=JETIS)
+    other.post("/kantor/masuk/", {"username": "kode.baru", "password": PASSWORD})
+    assert other.post("/kantor/masuk/otp/", {"token": old_code}).status_code == 400
+    assert other.post("/kantor/masuk/kode-cadangan/")["Location"].startswith("/kantor/masuk/otp/")

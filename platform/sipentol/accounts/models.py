@@ -42,6 +42,7 @@ class StaffEvent(models.Model):
         DEACTIVATED = "deactivated", _("Akun dinonaktifkan")
         REACTIVATED = "reactivated", _("Akun diaktifkan kembali")
         TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
+        BACKUP_CODES_RENEWED = "backup_renewed", _("Kode cadangan baru dibuat")
         PASSWORD_RESET = "password_reset", _("Kata sandi sementara dibuat ulang")
         PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti oleh pemiliknya")
         CERTIFICATE_UPLOADED = "certificate", _("Sertifikat tanda tangan diunggah")
@@ -86,6 +87,7 @@ class SignInEvent(models.Model):
         SESSION_EXPIRED = "session_expired", _("Sesi berakhir")
         REAUTHENTICATED = "reauthenticated", _("Kata sandi dikonfirmasi ulang")
         TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
+        BACKUP_CODES_RENEWED = "backup_renewed", _("Kode cadangan baru dibuat")
 
     at = models.DateTimeField(auto_now_add=True)
     site = models.CharField(max_length=20)

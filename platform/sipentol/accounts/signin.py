@@ -357,3 +357,20 @@ def second_factor_required(site: Site, *, forbidden: Callable | None = None):
         return wrapper
 
     return decorator
+
+
+def backup_codes_renew(request, site: Site):
+    """POST: replace one's own backup codes (a change to the second factor): needs the full sign-in
+    and the password given in the last REAUTH_SECONDS; the new codes are shown once."""
+
+    @second_factor_required(site)
+    @recent_password_required(site)
+    @never_cache
+    @require_POST
+    def renew(request):
+        user = request.user
+        request.session[BACKUP_CODES_SHOWN] = services.backup_codes_issue(user=user)
+        _record(request, site, SignInEvent.Action.BACKUP_CODES_RENEWED, username=user.get_username(), user=user)
+        return redirect(_with_next(site.otp_url, request, site))
+
+    return renew(request)

@@ -34,6 +34,10 @@ def reauth_view(request):
     return signin.reauthenticate(request, STAFF)
 
 
+def backup_codes_view(request):
+    return signin.backup_codes_renew(request, STAFF)
+
+
 @sensitive_post_parameters("new_password1", "new_password2")
 @csrf_protect
 @never_cache

@@ -1,4 +1,9 @@
-"""Demo staff for `make run` (development only): known logins, printed on start by `load_demo`."""
+"""Demo staff for `make run` (development only): known logins, printed on start by `load_demo`.
+
+An account without an authenticator gets a fresh one-time enrolment code on every run (printed
+with its login), as an admin would issue one: the first sign-in asks for it before showing the
+TOTP secret.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context, tenant_context
 
 from sipentol.accounts.models import Role, StaffProfile
+from sipentol.accounts.services import enrolment_code_issue, two_factor_enrolled
 from tenants.models import Kecamatan
 
 DEMO_PASSWORD = "demo-sipentol-2026"
@@ -36,7 +42,13 @@ def demo_staff_ensure(kecamatan: Kecamatan) -> list[dict]:
                 user=user, defaults={"role": role, "position": position, "nip": nip, "desa_code": desa}
             )
             logins.append(
-                {"where": kecamatan.slug, "username": username, "password": DEMO_PASSWORD, "role": role.label}
+                {
+                    "where": kecamatan.slug,
+                    "username": username,
+                    "password": DEMO_PASSWORD,
+                    "role": role.label,
+                    "enrolment_code": _enrolment_code(user),
+                }
             )
     with schema_context("public"):
         user, created = User.objects.get_or_create(
@@ -46,6 +58,16 @@ def demo_staff_ensure(kecamatan: Kecamatan) -> list[dict]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         logins.append(
-            {"where": "ops", "username": "diskominfo", "password": DEMO_PASSWORD, "role": "Operator Diskominfo"}
+            {
+                "where": "ops",
+                "username": "diskominfo",
+                "password": DEMO_PASSWORD,
+                "role": "Operator Diskominfo",
+                "enrolment_code": _enrolment_code(user),
+            }
         )
     return logins
+
+
+def _enrolment_code(user) -> str:
+    return "" if two_factor_enrolled(user) else enrolment_code_issue(user=user)

@@ -22,6 +22,12 @@ def _temporary_password(response) -> str:
     return match.group(1)
 
 
+def _enrolment_code(response) -> str:
+    match = re.search(r'id="enrolment-code">([^<]+)</code>', response.content.decode())
+    assert match, response.content.decode()[:2000]
+    return match.group(1)
+
+
 def _user(kecamatan, username: str):
     with tenant_context(kecamatan):
         return get_user_model().objects.select_related("staff").get(username=username)
@@ -85,10 +91,15 @@ def test_it_lets_a_new_verifier_log_in_change_the_temporary_password_enroll_totp
     changed = client.post("/kantor/ganti-kata-sandi/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert changed.status_code == 302 and changed["Location"].startswith("/kantor/masuk/otp/")
 
+    asked = client.get("/kantor/masuk/otp/").content.decode()
+    assert 'name="enrolment_code"' in asked and "otpauth://totp/" not in asked  # the password alone shows no secret
+    opened = client.post("/kantor/masuk/otp/", {"enrolment_code": _enrolment_code(created)})
+    assert opened.status_code == 302
     enroll = client.get("/kantor/masuk/otp/").content.decode()
     assert "otpauth://totp/" in enroll
     verified = client.post("/kantor/masuk/otp/", {"token": current_token(jetis, "siti.verif"), "next": "/kantor/"})
     assert verified.status_code == 302
+    assert 'id="backup-codes"' in client.get(verified["Location"]).content.decode()
     assert client.get("/kantor/").status_code == 200
 
     # the temporary password no longer works; the new one does
@@ -139,16 +150,20 @@ def test_it_stops_a_deactivated_user_from_logging_in_and_can_reactivate(jetis):
     assert client.post("/kantor/masuk/", {"username": "akan.nonaktif", "password": PASSWORD}).status_code == 302
 
 
-def test_it_makes_the_next_login_enroll_again_after_a_2fa_reset(jetis):
+def test_it_makes_the_next_login_enroll_again_with_the_code_shown_at_a_2fa_reset(jetis):
     admin = staff_client(jetis, "admin.reset", Role.ADMIN)
     staff_client(jetis, "hp.hilang")  # enrolled
     target = _user(jetis, "hp.hilang")
     assert "Sudah" in admin.get(f"/kantor/petugas/{target.pk}/").content.decode()
 
-    assert admin.post(f"/kantor/petugas/{target.pk}/reset-2fa/").status_code == 302
+    reset = admin.post(f"/kantor/petugas/{target.pk}/reset-2fa/")
+    assert reset.status_code == 200 and "no-store" in reset["Cache-Control"]
+    code = _enrolment_code(reset)
 
     client = Client(HTTP_HOST="jetis.localhost")
     client.post("/kantor/masuk/", {"username": "hp.hilang", "password": PASSWORD})
+    assert "otpauth://totp/" not in client.get("/kantor/masuk/otp/").content.decode()
+    client.post("/kantor/masuk/otp/", {"enrolment_code": code})
     page = client.get("/kantor/masuk/otp/").content.decode()
     assert "otpauth://totp/" in page and "<svg" in page  # enrollment again, with a new secret
     assert client.post("/kantor/masuk/otp/", {"token": current_token(jetis, "hp.hilang")}).status_code == 302

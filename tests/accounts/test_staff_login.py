@@ -4,7 +4,7 @@ import time
 
 from django.test import Client
 
-from .staff import PASSWORD, current_token, make_staff
+from .staff import PASSWORD, current_token, issue_enrolment_code, make_staff
 
 
 def test_it_requires_a_password_and_a_totp_code_for_the_back_office(jetis):
@@ -14,6 +14,10 @@ def test_it_requires_a_password_and_a_totp_code_for_the_back_office(jetis):
     assert client.get("/kantor/")["Location"].startswith("/kantor/masuk/")
     assert client.post("/kantor/masuk/", {"username": "petugas1", "password": PASSWORD}).status_code == 302
     assert client.get("/kantor/")["Location"].startswith("/kantor/masuk/otp/")  # password alone is not enough
+    assert (
+        client.post("/kantor/masuk/otp/", {"enrolment_code": issue_enrolment_code(jetis, "petugas1")}).status_code
+        == 302
+    )
 
     enroll = client.get("/kantor/masuk/otp/").content.decode()
     assert "<svg" in enroll and "otpauth://totp/" in enroll  # QR drawn on the server, secret as text
@@ -33,6 +37,7 @@ def test_it_asks_an_enrolled_staff_member_only_for_the_code(jetis):
     make_staff(jetis, "petugas2")
     first = Client(HTTP_HOST="jetis.localhost")
     first.post("/kantor/masuk/", {"username": "petugas2", "password": PASSWORD})
+    first.post("/kantor/masuk/otp/", {"enrolment_code": issue_enrolment_code(jetis, "petugas2")})
     first.get("/kantor/masuk/otp/")
     first.post("/kantor/masuk/otp/", {"token": current_token(jetis, "petugas2")})
 
@@ -50,7 +55,7 @@ def test_it_refuses_a_staff_member_of_another_kecamatan(jetis, mojosari):
     response = client.post("/kantor/masuk/", {"username": "petugas.jetis", "password": PASSWORD})
 
     assert response.status_code == 400
-    assert "bukan petugas kecamatan ini" in response.content.decode()
+    assert "tidak berhak masuk di sini" in response.content.decode()
     assert client.get("/kantor/")["Location"].startswith("/kantor/masuk/")
 
 

@@ -17,7 +17,7 @@ from tests.accounts.staff import sign_in
 from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, StaffFactory
 
 # Sign-in pages: open to whoever is signing in, so they name no capability.
-SIGN_IN_PAGES = {"login", "otp", "logout", "password-change"}
+SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 DESA = "35.16.16.2013"  # the application's desa (Desa Jetis)
 OTHER_DESA = "35.16.16.2001"

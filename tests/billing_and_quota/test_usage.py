@@ -10,6 +10,7 @@ from django.utils import timezone
 from billing_and_quota.models import Plan, Subscription
 from sipentol.ops.selectors import usage_for
 from sipentol.regency.models import ApplicationFact
+from tests.accounts.staff import public_sign_in
 from tests.regency.helpers import issue, submit
 
 
@@ -64,7 +65,7 @@ def test_it_warns_diskominfo_in_the_ops_console_at_80_percent_of_the_quota(jetis
         submitted_at=now,
     )
     ops = get_user_model().objects.create_user("ops-uji", password="kata-sandi-uji-2026", is_staff=True)
-    public_client.force_login(ops)
+    public_sign_in(public_client, ops, "/ops/")
 
     page = public_client.get("/ops/").content.decode()
 

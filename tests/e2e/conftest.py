@@ -218,6 +218,7 @@ class StaffLogin:
     username: str
     role: str
     blocker: object = field(repr=False)
+    enrolment_code: str = field(default="", repr=False)  # what the admin handed over
 
     def totp(self, *, after: int | None = None) -> str:
         """The current code of the device the app enrolled; waits for a fresh time step when the
@@ -244,6 +245,7 @@ def make_staff(django_db_setup, django_db_blocker):
     from django.contrib.auth import get_user_model
 
     from sipentol.accounts.models import Role, StaffProfile
+    from sipentol.accounts.services import enrolment_code_issue
     from sipentol.letters import pki
     from tenants.models import Kecamatan
 
@@ -255,17 +257,21 @@ def make_staff(django_db_setup, django_db_blocker):
                     username, password=PASSWORD, first_name=first_name or username.title(), last_name=last_name
                 )
                 StaffProfile.objects.create(user=user, role=role)
+                enrolment_code = enrolment_code_issue(user=user)
                 if role in (Role.CAMAT, Role.SEKCAM):  # a signing certificate from the development CA
                     pki.dev_signer_issue(ca=pki.dev_ca_ensure(kecamatan.name), user=user)
             connection.set_schema_to_public()
             connections.close_all()  # opened inside Playwright's loop context: close it here
-        return StaffLogin(kecamatan=kecamatan, username=username, role=role, blocker=django_db_blocker)
+        return StaffLogin(
+            kecamatan=kecamatan, username=username, role=role, blocker=django_db_blocker, enrolment_code=enrolment_code
+        )
 
     return make
 
 
 def staff_sign_in(page, server: AppServer, staff: StaffLogin, screens: Screens | None = None) -> None:
-    """Password, then the 6-digit code, typed with the keyboard like a person would."""
+    """Password, the admin's enrolment code, then the 6-digit code, typed with the keyboard like a
+    person would; the backup codes page is acknowledged."""
     page.goto(server.url(staff.kecamatan.slug, "/kantor/masuk/"))
     if screens:
         screens.take(page, f"{staff.role}-login")
@@ -273,10 +279,14 @@ def staff_sign_in(page, server: AppServer, staff: StaffLogin, screens: Screens |
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_label("Kata sandi").press("Enter")
     page.wait_for_url(re.compile(r"/kantor/masuk/otp/"))
+    page.get_by_label("Kode pendaftaran").fill(staff.enrolment_code)
+    page.get_by_role("button", name="Lanjut").click()
+    page.get_by_label("Kode 6 angka dari aplikasi autentikator").wait_for()
     if screens:
         screens.take(page, f"{staff.role}-totp-enrol")
     page.get_by_label("Kode 6 angka dari aplikasi autentikator").fill(staff.totp())
     page.get_by_role("button", name="Verifikasi").click()
+    page.get_by_role("link", name="Sudah saya simpan, lanjut").click()
     page.wait_for_url(re.compile(r"/kantor/$"))
 
 

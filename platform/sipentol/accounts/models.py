@@ -42,6 +42,7 @@ class StaffEvent(models.Model):
         DEACTIVATED = "deactivated", _("Akun dinonaktifkan")
         REACTIVATED = "reactivated", _("Akun diaktifkan kembali")
         TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
+        BACKUP_CODES_RENEWED = "backup_renewed", _("Kode cadangan baru dibuat")
         PASSWORD_RESET = "password_reset", _("Kata sandi sementara dibuat ulang")
         PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti oleh pemiliknya")
         CERTIFICATE_UPLOADED = "certificate", _("Sertifikat tanda tangan diunggah")
@@ -66,3 +67,64 @@ class StaffEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("StaffEvent is append-only")
+
+
+class SignInEvent(models.Model):
+    """Append-only record of a sign-in step, in the schema where the account lives: kecamatan
+    staff in their kecamatan's, Diskominfo and regency users in the public one. One shape for
+    every host; `site` says which sign-in (staff, ops, dashboard). Never holds a secret."""
+
+    class Action(models.TextChoices):
+        PASSWORD_OK = "password_ok", _("Kata sandi benar")
+        PASSWORD_FAILED = "password_failed", _("Kata sandi salah")
+        ENROLMENT_CODE_FAILED = "enrol_code_failed", _("Kode pendaftaran salah")
+        ENROLLED = "enrolled", _("Aplikasi autentikator didaftarkan")
+        SIGNED_IN = "signed_in", _("Masuk (dua langkah)")
+        BACKUP_CODE_USED = "backup_code_used", _("Masuk dengan kode cadangan")
+        OTP_FAILED = "otp_failed", _("Kode verifikasi salah")
+        LOCKED_OUT = "locked_out", _("Dikunci sementara")
+        SIGNED_OUT = "signed_out", _("Keluar")
+        SESSION_EXPIRED = "session_expired", _("Sesi berakhir")
+        REAUTHENTICATED = "reauthenticated", _("Kata sandi dikonfirmasi ulang")
+        TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
+        BACKUP_CODES_RENEWED = "backup_renewed", _("Kode cadangan baru dibuat")
+
+    at = models.DateTimeField(auto_now_add=True)
+    site = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)  # as typed, also when no such account exists
+    action = models.CharField(max_length=20, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(null=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("riwayat masuk")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.site} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("SignInEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("SignInEvent is append-only")
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an admin hands over so that its holder (and not merely whoever knows the
+    password) may enrol an authenticator. Only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"enrolment code of {self.user_id}, until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,21 +1,30 @@
-"""Writes on staff accounts: TOTP enrollment and confirmation; the admin kecamatan's staff management.
+"""Writes on accounts: the sign-in audit, enrolment codes, TOTP enrolment and backup codes (for
+staff, Diskominfo and regency users alike, in whichever schema the account lives); the admin
+kecamatan's staff management.
 
-Every admin write is one transaction that leaves a `StaffEvent`. Temporary passwords are returned
-to the caller (to show once) and never stored in clear, logged or written to an event.
+Every admin write is one transaction that leaves a `StaffEvent`. Temporary passwords and
+enrolment codes are returned to the caller (to show once) and never stored in clear, logged or
+written to an event; backup codes are django-otp static tokens, deleted when used.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role, StaffEvent, StaffProfile
+from .models import EnrolmentCode, Role, SignInEvent, StaffEvent, StaffProfile
 from .permissions import Capability, can, roles_with
 
 
@@ -34,15 +43,83 @@ def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
         return pending, False
 
 
-def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
-    """Check the first code from a newly enrolled app; on success the device becomes the user's factor."""
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Check the first code from a newly enrolled app; on success the device becomes the user's
+    factor and the user gets fresh backup codes, returned (to show once). None: wrong code."""
     with transaction.atomic():
         if not device.verify_token(token):
-            return False
+            return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    return True
+        EnrolmentCode.objects.filter(user=device.user, used_at__isnull=True).update(used_at=timezone.now())
+        return backup_codes_issue(user=device.user)
+
+
+BACKUP_CODES = 10
+
+
+def backup_codes_issue(*, user) -> list[str]:
+    """Replace the user's backup codes (django-otp static tokens, each usable once) with new ones."""
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _i in range(BACKUP_CODES)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def two_factor_enrolled(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _code_hash(code: str) -> str:
+    # 16 random characters of a 55-letter alphabet (~92 bits): a plain SHA-256 cannot be reversed
+    # by guessing, so the slow password hasher (a second per sign-in) buys nothing here.
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def enrolment_code_issue(*, user) -> str:
+    """A new one-time enrolment code for `user` (returned to show once; only its hash is kept);
+    earlier unused codes stop working."""
+    code = _temporary_password()
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+        EnrolmentCode.objects.create(
+            user=user,
+            code_hash=_code_hash(code),
+            expires_at=timezone.now() + dt.timedelta(hours=settings.ENROLMENT_CODE_HOURS),
+        )
+    return code
+
+
+def two_factor_reset(*, user) -> str:
+    """Lost phone: the user's authenticator and backup codes stop working; returns a new
+    enrolment code (to show once) that their next sign-in asks for before enrolling again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        return enrolment_code_issue(user=user)
+
+
+def enrolment_code_check(*, user, code: str) -> bool:
+    """Is `code` the user's current, unexpired, unused enrolment code? (It is spent when the
+    authenticator it opened is confirmed.)"""
+    code = code.strip()
+    pending = EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now()).first()
+    return bool(code and pending and hmac.compare_digest(_code_hash(code), pending.code_hash))
+
+
+def sign_in_event_record(*, site: str, action: str, username: str, user=None, ip_address=None, details=None):
+    """One line of the sign-in audit, in the schema where the account lives."""
+    return SignInEvent.objects.create(
+        site=site,
+        action=action,
+        username=(username or "")[:150],
+        user=user if user is not None and user.pk else None,
+        ip_address=ip_address,
+        details=details or {},
+    )
 
 
 # ------------------------------------------------------------------ staff management (admin kecamatan)
@@ -99,9 +176,11 @@ def staff_create(
     desa_code: str = "",
     email: str = "",
 ):
-    """Make a staff account with a temporary password; returns (user, temporary_password).
+    """Make a staff account with a temporary password and an enrolment code; returns
+    (user, temporary_password, enrolment_code).
 
-    The password is to be shown once to the admin; the user must change it at first login.
+    Both are to be shown once to the admin; the user must change the password at first login and
+    give the enrolment code before their authenticator can be enrolled.
     """
     User = get_user_model()
     username = username.strip()
@@ -126,7 +205,8 @@ def staff_create(
             action=StaffEvent.Action.CREATED,
             details={"role": role, "position": position.strip(), "nip": nip, "desa_code": desa_code},
         )
-    return user, password
+        code = enrolment_code_issue(user=user)
+    return user, password, code
 
 
 def staff_update(*, actor, kecamatan, user, role: str, position: str = "", nip: str = "", desa_code: str = ""):
@@ -174,14 +254,15 @@ def staff_set_active(*, actor, user, active: bool):
     return user
 
 
-def staff_reset_two_factor(*, actor, user) -> int:
-    """Lost phone: remove the user's TOTP devices; their next login enrolls a new authenticator."""
+def staff_reset_two_factor(*, actor, user) -> str:
+    """Lost phone: remove the user's TOTP device and backup codes; returns a new enrolment code
+    (to show once), which their next sign-in asks for before enrolling a new authenticator."""
     with transaction.atomic():
-        deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+        devices = TOTPDevice.objects.filter(user=user).count()
         StaffEvent.objects.create(
-            actor=actor, staff=user, action=StaffEvent.Action.TWO_FACTOR_RESET, details={"devices": deleted}
+            actor=actor, staff=user, action=StaffEvent.Action.TWO_FACTOR_RESET, details={"devices": devices}
         )
-    return deleted
+        return two_factor_reset(user=user)
 
 
 def staff_reset_password(*, actor, user) -> str:

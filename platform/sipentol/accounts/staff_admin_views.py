@@ -9,6 +9,7 @@ only on that one page.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -112,7 +113,9 @@ def staff_create(request):
     form = StaffCreateForm(request.POST or None, kecamatan=request.tenant)
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = services.staff_create(actor=request.user, kecamatan=request.tenant, **form.cleaned_data)
+            user, password, code = services.staff_create(
+                actor=request.user, kecamatan=request.tenant, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -120,7 +123,13 @@ def staff_create(request):
                 render(
                     request,
                     "accounts/admin/temporary_password.html",
-                    {"member": user, "password": password, "created": True},
+                    {
+                        "member": user,
+                        "password": password,
+                        "enrolment_code": code,
+                        "enrolment_code_hours": settings.ENROLMENT_CODE_HOURS,
+                        "created": True,
+                    },
                 )
             )
     return render(request, "accounts/admin/staff_create.html", {"form": form}, status=400 if form.errors else 200)
@@ -184,18 +193,19 @@ def staff_set_active(request, pk: int):
 
 
 @staff_required(capability=Capability.MANAGE_STAFF)
+@sensitive_variables("code")
+@never_cache
 @require_POST
 def staff_reset_two_factor(request, pk: int):
     member = selectors.staff_get_for_admin(pk=pk)
-    services.staff_reset_two_factor(actor=request.user, user=member)
-    messages.success(
-        request,
-        _(
-            "Verifikasi dua langkah direset. "
-            "Saat masuk berikutnya, petugas ini mendaftarkan aplikasi autentikator baru."
-        ),
+    code = services.staff_reset_two_factor(actor=request.user, user=member)
+    return _no_store(
+        render(
+            request,
+            "accounts/admin/enrolment_code.html",
+            {"member": member, "enrolment_code": code, "enrolment_code_hours": settings.ENROLMENT_CODE_HOURS},
+        )
     )
-    return redirect("staff:staff-admin-detail", pk=member.pk)
 
 
 @staff_required(capability=Capability.MANAGE_STAFF)

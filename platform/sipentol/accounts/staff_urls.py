@@ -9,6 +9,8 @@ from . import views
 urlpatterns = [
     path("masuk/", views.login_view, name="login"),
     path("masuk/otp/", views.otp_view, name="otp"),
+    path("masuk/ulang/", views.reauth_view, name="reauth"),
+    path("masuk/kode-cadangan/", views.backup_codes_view, name="backup-codes"),
     path("keluar/", views.logout_view, name="logout"),
     path("ganti-kata-sandi/", views.password_change_view, name="password-change"),
     path("petugas/", admin.staff_list, name="staff-admin-list"),

@@ -1,12 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from sipentol.accounts import signin
 
 from . import views as ops_views
 
 app_name = "ops"
+SITE = {"site": ops_views.OPS}
 urlpatterns = [
     path("", ops_views.console, name="console"),
-    path("masuk/", auth_views.LoginView.as_view(template_name="ops/login.html"), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(next_page="ops:login"), name="logout"),
+    path("masuk/", signin.login, SITE, name="login"),
+    path("masuk/otp/", signin.otp, SITE, name="otp"),
+    path("masuk/ulang/", signin.reauthenticate, SITE, name="reauth"),
+    path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
+    path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
 ]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from billing_and_quota.selectors import WARNING_PERCENT
+from sipentol.accounts.models import SignInEvent
+from sipentol.accounts.services import sign_in_event_record, two_factor_reset
+from sipentol.accounts.signin import Site, recent_password_required, second_factor_required
 from sipentol.health import run_checks
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
@@ -17,7 +24,15 @@ from tenants.services import kecamatan_set_status
 
 from .selectors import usage_by_kecamatan
 
-ops_required = staff_member_required(login_url="ops:login")
+
+def is_operator(user) -> bool:
+    """A Diskominfo operator: an active staff account of the public schema."""
+    return user.is_active and user.is_staff
+
+
+# Password and second factor (accounts/signin.py) for every page of the console.
+OPS = Site(name="ops", prefix="/ops/", heading=gettext_lazy("Masuk konsol operasi Diskominfo"), may_enter=is_operator)
+ops_required = second_factor_required(OPS)
 
 
 @ops_required
@@ -60,3 +75,36 @@ def set_status(request, slug: str):
     else:
         messages.success(request, _("Status Kecamatan %(name)s diperbarui.") % {"name": kecamatan.name})
     return redirect("ops:console")
+
+
+@ops_required
+@recent_password_required(OPS)
+@sensitive_variables("code")
+@never_cache
+@require_POST
+def enrolment_code(request):
+    """A new one-time enrolment code for a Diskominfo or regency account (public schema): a new
+    account's first authenticator, or a lost phone (its authenticator and backup codes stop)."""
+    username = request.POST.get("username", "").strip()
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or user.pk == request.user.pk:
+        messages.error(
+            request,
+            _("Tidak ada akun aktif Diskominfo atau pimpinan dengan nama pengguna itu (akun Anda sendiri juga tidak)."),
+        )
+        return redirect("ops:console")
+    code = two_factor_reset(user=user)
+    sign_in_event_record(
+        site=OPS.name,
+        action=SignInEvent.Action.TWO_FACTOR_RESET,
+        username=username,
+        user=user,
+        details={"by": request.user.get_username()},
+    )
+    response = render(
+        request,
+        "ops/enrolment_code.html",
+        {"member": user, "enrolment_code": code, "enrolment_code_hours": settings.ENROLMENT_CODE_HOURS},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,16 +1,14 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from sipentol.accounts import signin
 
 from . import views
 
+SITE = {"site": views.DASHBOARD}
 urlpatterns = [
     path("", views.dashboard, name="regency-dashboard"),
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="regency/dashboard_login.html", next_page="regency-dashboard"),
-        name="regency-dashboard-login",
-    ),
-    path(
-        "keluar/", auth_views.LogoutView.as_view(next_page="regency-dashboard-login"), name="regency-dashboard-logout"
-    ),
+    path("masuk/", signin.login, SITE, name="regency-dashboard-login"),
+    path("masuk/otp/", signin.otp, SITE, name="regency-dashboard-otp"),
+    path("masuk/ulang/", signin.reauthenticate, SITE, name="regency-dashboard-reauth"),
+    path("keluar/", signin.logout, SITE, name="regency-dashboard-logout"),
 ]

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
-from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
+from sipentol.accounts.signin import Site, second_factor_required
 from tenants.selectors import kecamatan_directory
 
 from . import selectors
@@ -24,16 +22,19 @@ def can_read_dashboard(user) -> bool:
     return user.is_staff or user.groups.filter(name=REGENCY_GROUP).exists()
 
 
-def dashboard_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("regency-dashboard-login"))
-        if not can_read_dashboard(request.user):
-            return render(request, "regency/dashboard_forbidden.html", status=403)
-        return view(request, *args, **kwargs)
+def _forbidden(request):
+    return render(request, "regency/dashboard_forbidden.html", status=403)
 
-    return wrapper
+
+# Password and second factor (accounts/signin.py); a signed-in account that is neither a leader
+# nor Diskominfo gets the page saying whom to ask.
+DASHBOARD = Site(
+    name="dashboard",
+    prefix="/dashboard/",
+    heading=gettext_lazy("Masuk dasbor pimpinan Kabupaten Mojokerto"),
+    may_enter=can_read_dashboard,
+)
+dashboard_required = second_factor_required(DASHBOARD, forbidden=_forbidden)
 
 
 @dashboard_required

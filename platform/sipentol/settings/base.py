@@ -6,6 +6,7 @@ Development (`sipentol.settings.dev`) and tests fill in safe defaults; productio
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,13 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "sipentol.portal",
     "sipentol.ops",
+    # Sign-in security on the regency host too (Diskominfo and regency users live here): the
+    # sign-in audit and enrolment codes, lockout, second factor with backup codes.
+    "sipentol.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -58,8 +66,12 @@ TENANT_APPS = [
     "sipentol.letters",
     "sipentol.notifications",
     "sipentol.feedback",
-    "django_otp",  # staff second factor (TOTP), per kecamatan schema
+    # Per kecamatan schema: staff second factor (TOTP, backup codes) and lockout. axes' attempts
+    # live where the user does, so "admin" of Jetis and "admin" of Mojosari never share a count.
+    "axes",
+    "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -112,8 +124,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the back office
+    "sipentol.accounts.middleware.SessionLifetimeMiddleware",  # idle and absolute timeouts
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with accounts.signin.locked_out
 ]
 TEMPLATES = [
     {
@@ -164,6 +178,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/masuk/"
+
+# ---------------------------------------------------------------------------- sign-in security
+# (accounts/signin.py; docs/staff_admin.md, docs/operations.md)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Wrong passwords, enrolment codes and second-factor codes count alike; AXES_FAILURE_LIMIT of them
+# lock the account (any address) and the address (any account) of this host for the cool-off.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "sipentol.accounts.signin.locked_out"
+AXES_RESET_ON_SUCCESS = False  # a right password must not wipe wrong TOTP codes; reset after both
+AXES_VERBOSE = False
+# The client address is the TRUSTED_PROXY_COUNT-th from the right of X-Forwarded-For (the
+# ingress controller appends the address it saw); 0 = no proxy, REMOTE_ADDR itself.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+# Staff, Diskominfo and regency sessions: signed out after 30 idle minutes, and 12 hours after
+# signing in whatever the activity (sipentol.accounts.middleware).
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Changing one's password or second factor needs the password given this recently.
+REAUTH_SECONDS = envint("REAUTH_SECONDS", 5 * 60)
+# A first enrolment (or one after a reset) needs a one-time code from an admin, valid this long.
+ENROLMENT_CODE_HOURS = envint("ENROLMENT_CODE_HOURS", 72)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -265,7 +307,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------- letters (e-signature)

@@ -65,6 +65,11 @@ WHATSAPP_API_URL: {{ .Values.config.whatsapp.apiUrl | quote }}
 WHATSAPP_PHONE_NUMBER_ID: {{ .Values.config.whatsapp.phoneNumberId | toString | quote }}
 BSRE_URL: {{ .Values.config.bsre.url | quote }}
 SENTRY_ENVIRONMENT: {{ .Values.config.sentry.environment | quote }}
+TRUSTED_PROXY_COUNT: {{ .Values.config.signIn.trustedProxyCount | toString | quote }}
+AXES_FAILURE_LIMIT: {{ .Values.config.signIn.failureLimit | toString | quote }}
+AXES_COOLOFF_MINUTES: {{ .Values.config.signIn.cooloffMinutes | toString | quote }}
+SESSION_IDLE_SECONDS: {{ mul .Values.config.signIn.idleMinutes 60 | toString | quote }}
+SESSION_ABSOLUTE_SECONDS: {{ mul .Values.config.signIn.absoluteHours 3600 | toString | quote }}
 SENTRY_RELEASE: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
 TENANT_MULTIPROCESSING_MAX_PROCESSES: {{ .Values.migrations.parallelism | toString | quote }}
 HOME: /tmp

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         logins = demo_staff_ensure(jetis)
         self.stdout.write(f"\nRegency site: {regency_url()}   Ops console: {regency_url('/ops/')}")
         self.stdout.write(f"Jetis site:   {kecamatan_url(jetis)}")
-        self.stdout.write("Demo logins (development only):")
+        self.stdout.write("Demo logins (development only; enrolment code: asked once, before the authenticator):")
         for login in logins:
-            self.stdout.write(f"  {login['where']:<8} {login['username']:<18} {login['password']:<22} {login['role']}")
+            code = login["enrolment_code"] or "(enrolled)"
+            self.stdout.write(
+                f"  {login['where']:<8} {login['username']:<18} {login['password']:<22} {code:<20} {login['role']}"
+            )

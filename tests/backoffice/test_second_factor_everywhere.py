@@ -1,0 +1,91 @@
+"""Every staff, ops and dashboard page needs the second factor: a session that gave only the
+password is sent to the second-factor page, an anonymous one to the sign-in page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import tenant_context
+
+from sipentol.accounts.models import Role
+from sipentol.regency.models import REGENCY_GROUP
+from tests.accounts.staff import PASSWORD
+from tests.conftest import JETIS_HOST
+from tests.factories import StaffFactory
+
+from .conftest import SIGN_IN_PAGES, backoffice_routes, read
+
+STAFF_PAGES = [r for r in backoffice_routes() if r.name not in SIGN_IN_PAGES]
+PUBLIC_SIGN_IN = {"login", "otp", "reauth", "logout"}
+
+
+def _public_pages(urlconf: str, prefix: str) -> list[str]:
+    """Every page of the ops console or the dashboard except its sign-in steps."""
+    pages = []
+    for pattern in get_resolver(urlconf).url_patterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
+            continue
+        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis"))
+    return pages
+
+
+OPS_PAGES = _public_pages("sipentol.ops.urls", "/ops/")
+DASHBOARD_PAGES = _public_pages("sipentol.regency.urls", "/dashboard/")
+
+
+def test_it_finds_pages_on_every_site():
+    assert len(STAFF_PAGES) > 30 and "/ops/" in OPS_PAGES and "/dashboard/" in DASHBOARD_PAGES
+
+
+def _wrong(client: Client, urls: list[str], expected_prefix: str) -> list[str]:
+    wrong = []
+    for url in urls:
+        for method in ("get", "post"):
+            got = read(getattr(client, method)(url))
+            if got.status_code != 302 or not got["Location"].startswith(f"{expected_prefix}?next="):
+                wrong.append(f"{method.upper()} {url}: {got.status_code} {got.get('Location', '')}")
+    return wrong
+
+
+def test_it_sends_a_password_only_staff_session_to_the_second_factor_on_every_page(office):
+    with tenant_context(office.kecamatan):
+        admin = StaffFactory(role=Role.ADMIN)  # enrolled; the most capable role
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST=JETIS_HOST)
+    assert client.post("/kantor/masuk/", {"username": admin.username, "password": PASSWORD}).status_code == 302
+
+    urls = [route.url(office.params) for route in STAFF_PAGES]
+
+    assert _wrong(client, urls, "/kantor/masuk/otp/") == []
+
+
+def test_it_sends_an_anonymous_visitor_to_the_staff_sign_in_on_every_page(office):
+    urls = [route.url(office.params) for route in STAFF_PAGES]
+
+    assert _wrong(Client(HTTP_HOST=JETIS_HOST), urls, "/kantor/masuk/") == []
+
+
+@pytest.mark.parametrize(("prefix", "pages"), [("/ops/", OPS_PAGES), ("/dashboard/", DASHBOARD_PAGES)])
+def test_it_sends_a_password_only_session_to_the_second_factor_on_every_ops_and_dashboard_page(
+    jetis, public_client, prefix, pages
+):
+    user = get_user_model().objects.create_user("diskominfo.uji", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    login = public_client.post(f"{prefix}masuk/", {"username": "diskominfo.uji", "password": PASSWORD})
+    assert login.status_code == 302
+
+    assert _wrong(public_client, pages, f"{prefix}masuk/otp/") == []
+
+
+@pytest.mark.parametrize(("prefix", "pages"), [("/ops/", OPS_PAGES), ("/dashboard/", DASHBOARD_PAGES)])
+def test_it_sends_an_anonymous_visitor_to_the_sign_in_on_every_ops_and_dashboard_page(
+    jetis, public_client, prefix, pages
+):
+    assert _wrong(public_client, pages, f"{prefix}masuk/") == []

@@ -15,6 +15,7 @@ import argparse
 import csv
 import datetime
 import json
+import logging
 import os
 import platform
 import shutil
@@ -37,6 +38,7 @@ BEGIN, END = "<!-- soak:begin -->", "<!-- soak:end -->"
 STAFF_ACCOUNTS = 100
 STAFF_PASSWORD = "kata-sandi-soak-2026"  # noqa: S105 - throwaway accounts in a throwaway database
 APPLY_SERVICE = "domisili"
+logger = logging.getLogger("soak")
 
 
 def _fresh_database(url: str, name: str) -> str:
@@ -199,6 +201,7 @@ def _interrupt(*_args) -> None:
 
 
 def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=10)
@@ -232,7 +235,7 @@ def main() -> int:
                 stderr=subprocess.STDOUT,
             )
         try:
-            print(f"make run: setting up (log {log}) ...", flush=True)
+            logger.info("make run: setting up (log %s) ...", log)
             _wait_http(f"http://127.0.0.1:{port}/healthz", "localhost", platform_proc, log)
             fixture = data / "fixture.json"
             dev_env = {
@@ -242,7 +245,7 @@ def main() -> int:
             }
             _prepare_fixture(dev_env, fixture)
             if "make-run" in args.servers:
-                print(f"make run: {args.users} users for {args.run_time} ...", flush=True)
+                logger.info("make run: %s users for %s ...", args.users, args.run_time)
                 results.append(
                     (
                         "`make run` (gunicorn gthread 2x4, dev settings, worker + beat running)",
@@ -283,7 +286,7 @@ def main() -> int:
             try:
                 _wait_http(f"http://127.0.0.1:{port}/healthz", "localhost", proc, log, timeout=60)
                 workers = prod_env.get("GUNICORN_WORKERS", "3")
-                print(f"gunicorn (production settings): {args.users} users for {args.run_time} ...", flush=True)
+                logger.info("gunicorn (production settings): %s users for %s ...", args.users, args.run_time)
                 results.append(
                     (
                         f"gunicorn, production settings ({workers} sync workers, no Celery worker)",
@@ -297,9 +300,9 @@ def main() -> int:
         if os.environ.get("DATABASE_URL"):
             _drop_database(os.environ["DATABASE_URL"], "sipentol_soak")
     for server, result in results:
-        print(f"\n{server}: {json.dumps({k: v for k, v in result.items() if k != 'per_route'})}")
+        logger.info("%s: %s", server, json.dumps({k: v for k, v in result.items() if k != "per_route"}))
         for name, figures in result["per_route"].items():
-            print(f"  {name}: requests {figures[0]}, failures {figures[1]}, p50 {figures[2]} ms, p95 {figures[3]} ms")
+            logger.info("  %s: requests %s, failures %s, p50 %s ms, p95 %s ms", name, *figures[:4])
     if results and not args.no_record:
         _record(results, args)
     shutil.rmtree(data, ignore_errors=True)

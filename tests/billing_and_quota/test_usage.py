@@ -8,9 +8,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from billing_and_quota.models import Plan, Subscription
+from sipentol.accounts.models import RegencyRole
 from sipentol.ops.selectors import usage_for
 from sipentol.regency.models import ApplicationFact
 from tests.accounts.staff import public_sign_in
+from tests.factories import RegencyUserFactory
 from tests.regency.helpers import issue, submit
 
 
@@ -64,7 +66,7 @@ def test_it_warns_diskominfo_in_the_ops_console_at_80_percent_of_the_quota(jetis
         status="submitted",
         submitted_at=now,
     )
-    ops = get_user_model().objects.create_user("ops-uji", password="kata-sandi-uji-2026", is_staff=True)
+    ops = RegencyUserFactory(username="ops-uji", role=RegencyRole.OPERATOR, totp_enrolled=False)
     public_sign_in(public_client, ops, "/ops/")
 
     page = public_client.get("/ops/").content.decode()
@@ -81,4 +83,7 @@ def test_it_keeps_the_ops_console_closed_to_a_leader_without_staff_rights(public
     user = get_user_model().objects.create_user("bukan-ops", password="kata-sandi-uji-2026")
     public_client.force_login(user)
 
-    assert public_client.get("/ops/").status_code == 302
+    response = public_client.get("/ops/")
+
+    assert response.status_code == 403
+    assert "Peran Anda tidak mencakup" in response.content.decode()

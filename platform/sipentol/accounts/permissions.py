@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .models import Role
+from .models import RegencyRole, Role
 
 
 class Capability(StrEnum):
@@ -93,3 +93,48 @@ def can(user, capability: Capability) -> bool:
 def roles_with(capability: Capability) -> list[str]:
     """The roles holding a capability, for querysets (`staff__role__in=roles_with(...)`)."""
     return sorted(PERMISSIONS[capability])
+
+
+# ---------------------------------------------------------------------------------------------
+# Diskominfo and regency accounts (public schema): the ops console and the regency dashboard.
+
+
+class RegencyCapability(StrEnum):
+    VIEW_CONSOLE = "view_console"  # the ops console's pages (read)
+    ONBOARD_KECAMATAN = "onboard_kecamatan"  # start or retry provisioning, mark a model kecamatan
+    CHANGE_KECAMATAN_STATUS = "change_kecamatan_status"  # activate, suspend, resume
+    RETRY_MESSAGES = "retry_messages"  # send an undelivered message again
+    MANAGE_REGENCY_USERS = "manage_regency_users"  # invite, change role, deactivate, enrolment codes
+    MANAGE_PLANS = "manage_plans"  # plans, quotas, subscriptions
+    CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
+    VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
+
+
+_DISKOMINFO = frozenset({RegencyRole.DISKOMINFO_ADMIN, RegencyRole.OPERATOR, RegencyRole.HELPDESK})
+_OPERATORS = frozenset({RegencyRole.DISKOMINFO_ADMIN, RegencyRole.OPERATOR})
+_DISKOMINFO_ADMIN = frozenset({RegencyRole.DISKOMINFO_ADMIN})
+
+REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
+    RegencyCapability.VIEW_CONSOLE: _DISKOMINFO,
+    RegencyCapability.ONBOARD_KECAMATAN: _OPERATORS,
+    RegencyCapability.CHANGE_KECAMATAN_STATUS: _OPERATORS,
+    RegencyCapability.RETRY_MESSAGES: _DISKOMINFO,
+    RegencyCapability.MANAGE_REGENCY_USERS: _DISKOMINFO_ADMIN,
+    RegencyCapability.MANAGE_PLANS: _DISKOMINFO_ADMIN,
+    RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
+    RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
+}
+assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)
+
+
+def regency_role(user) -> str | None:
+    """The role of a Diskominfo or regency account, or None (citizens, kecamatan staff, anonymous)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    profile = getattr(user, "regency", None)
+    return profile.role if profile else None
+
+
+def regency_can(user, capability: RegencyCapability) -> bool:
+    """Does this Diskominfo or regency account's role hold the capability?"""
+    return regency_role(user) in REGENCY_PERMISSIONS[capability]

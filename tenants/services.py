@@ -116,3 +116,26 @@ def kecamatan_update_profile(*, kecamatan: Kecamatan, actor: str, **fields: str)
         kecamatan.save(update_fields=[*changed, "updated_at"])  # signal forgets routes
         OpsEvent.objects.create(kecamatan=kecamatan, actor=actor, action="profile", reason=", ".join(changed)[:300])
     return kecamatan
+
+
+def ops_event_record(
+    *,
+    actor: str,
+    action: str,
+    kecamatan: Kecamatan | None = None,
+    target: str = "",
+    reason: str = "",
+    details: dict | None = None,
+    ip_address: str | None = None,
+) -> OpsEvent:
+    """One row of Diskominfo's audit trail (the ops console's every action). `details` must hold
+    no secret and no citizen's personal data: names of what changed, counts, never values."""
+    return OpsEvent.objects.create(
+        kecamatan=kecamatan,
+        actor=actor,
+        action=action,
+        target=target[:200],
+        reason=reason[:300],
+        details=details or {},
+        ip_address=ip_address,
+    )

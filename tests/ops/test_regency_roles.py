@@ -64,3 +64,14 @@ def test_it_gives_every_regency_capability_to_the_diskominfo_admin_and_only_the_
     assert {c for c, roles in REGENCY_PERMISSIONS.items() if RegencyRole.LEADER in roles} == {
         RegencyCapability.VIEW_DASHBOARD
     }
+
+
+def test_it_records_an_issued_enrolment_code_in_the_ops_audit_trail_with_the_address(public_client):
+    client, admin = _signed_in(public_client, RegencyRole.DISKOMINFO_ADMIN)
+    RegencyUserFactory(username="pimpinan.diaudit", role=RegencyRole.LEADER)
+
+    client.post("/ops/akun/kode-pendaftaran/", {"username": "pimpinan.diaudit"}, REMOTE_ADDR="203.0.113.7")
+
+    event = OpsEvent.objects.get(action="enrolment_code")
+    assert (event.actor, event.target, event.kecamatan) == (admin.username, "user:pimpinan.diaudit", None)
+    assert event.ip_address == "203.0.113.7"

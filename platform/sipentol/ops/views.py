@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,7 +24,7 @@ from sipentol.accounts.signin import Site, recent_password_required, second_fact
 from sipentol.health import run_checks
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
-from tenants.services import kecamatan_set_status
+from tenants.services import kecamatan_set_status, ops_event_record
 
 from .selectors import usage_by_kecamatan
 
@@ -40,6 +41,13 @@ def _forbidden(request):
 # Password and second factor (accounts/signin.py) for every page of the console.
 OPS = Site(name="ops", prefix="/ops/", heading=gettext_lazy("Masuk konsol operasi Diskominfo"), may_enter=is_operator)
 ops_required = second_factor_required(OPS, forbidden=_forbidden)
+
+
+def ops_audit(request, action: str, **fields):
+    """Record what the signed-in Diskominfo account just did (tenants.OpsEvent), with its address."""
+    return ops_event_record(
+        actor=request.user.get_username(), action=action, ip_address=get_client_ip_address(request), **fields
+    )
 
 
 def ops_capability_required(capability: RegencyCapability):
@@ -125,6 +133,7 @@ def enrolment_code(request):
         user=user,
         details={"by": request.user.get_username()},
     )
+    ops_audit(request, "enrolment_code", target=f"user:{user.get_username()}")
     response = render(
         request,
         "ops/enrolment_code.html",

@@ -59,6 +59,16 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
 BACKUP_CODES = 10
 
 
+def authenticator_code_ok(*, user, token: str) -> bool:
+    """A fresh code from the user's authenticator app (TOTP), as signing a letter asks. A backup
+    code does not count: it exists to sign in when the phone is lost, not to put the Camat's
+    signature on letters. Each code is accepted once (django-otp remembers the last one used)."""
+    token = (token or "").strip()
+    return bool(token) and any(
+        device.verify_token(token) for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
+
+
 def backup_codes_issue(*, user) -> list[str]:
     """Replace the user's backup codes (django-otp static tokens, each usable once) with new ones."""
     with transaction.atomic():

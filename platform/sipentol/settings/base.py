@@ -183,8 +183,12 @@ LOGIN_URL = "/masuk/"
 # (accounts/signin.py; docs/staff_admin.md, docs/operations.md)
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Wrong passwords, enrolment codes and second-factor codes count alike; AXES_FAILURE_LIMIT of them
-# lock the account (any address) and the address (any account) of this host for the cool-off.
+# lock the account (any address), AXES_ADDRESS_FAILURE_LIMIT lock the address (any account: a
+# whole office behind one NAT address shares it) of this host for the cool-off
+# (accounts/lockout.py).
+AXES_HANDLER = "sipentol.accounts.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

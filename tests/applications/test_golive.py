@@ -212,3 +212,23 @@ def test_it_purges_trial_applications_with_their_files_and_audits_it(jetis, djan
             with pytest.raises(storage.ObjectMissing):
                 storage.get(key)
     assert OpsEvent.objects.filter(kecamatan=jetis, action="trial_purge", actor="admin-hapus@jetis").exists()
+
+
+def test_it_lets_a_kecamatan_that_was_live_before_resume_without_the_checklist(jetis):
+    kecamatan_set_status(kecamatan=jetis, status=Kecamatan.Status.SUSPENDED, actor="ops", reason="insiden")
+
+    kecamatan_set_status(kecamatan=jetis, status=Kecamatan.Status.ACTIVE, actor="ops")
+
+    jetis.refresh_from_db()
+    assert jetis.status == Kecamatan.Status.ACTIVE
+    assert not all(s.done for s in checklist(jetis))
+
+
+def test_it_takes_no_skm_survey_for_a_trial_application(jetis):
+    from sipentol.feedback.services import SurveyNotOpen, skm_submit
+    from sipentol.feedback.skm import UNSUR_FIELDS
+
+    with tenant_context(jetis):
+        trial = ApplicationFactory(status=Status.ISSUED, is_trial=True)
+        with pytest.raises(SurveyNotOpen):
+            skm_submit(application=trial, answers=dict.fromkeys(UNSUR_FIELDS, 4))

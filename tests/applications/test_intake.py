@@ -184,3 +184,25 @@ def test_it_answers_the_suspended_host_api_in_json(jetis):
     assert response.status_code == 503
     assert response.json()["office"]["address"] == "Jl. Raya Jetis No. 1"
     assert "suspended" in response.json()["detail"]
+
+
+def test_it_refuses_a_citizen_submission_in_the_service_too(jetis, domisili):
+    _onboarding(jetis)
+
+    with tenant_context(jetis), pytest.raises(services.IntakeClosed):
+        services.application_save(
+            service=domisili, idempotency_key=uuid.uuid4(), applicant={}, data={}, uploads={}, submit=True
+        )
+
+
+def test_it_lets_a_trial_application_be_completed_while_onboarding(jetis):
+    from sipentol.applications.intake import Channel, intake_decide
+
+    with tenant_context(jetis):
+        trial = ApplicationFactory(status=Status.NEEDS_COMPLETION, is_trial=True)
+        real = ApplicationFactory(status=Status.NEEDS_COMPLETION)
+    _onboarding(jetis)
+
+    with tenant_context(jetis):
+        assert intake_decide(channel=Channel.COMPLETION, application=trial).open
+        assert not intake_decide(channel=Channel.COMPLETION, application=real).open

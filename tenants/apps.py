@@ -6,4 +6,17 @@ class TenantsConfig(AppConfig):
     verbose_name = "Kecamatan (tenants)"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from . import signals  # noqa: F401  (routing cache invalidation)
+        from .golive import Check, profile_evaluate, register_check
+
+        register_check(
+            Check(
+                name="profile",
+                label=_("Profil kantor: alamat, telepon, WhatsApp, jam layanan"),
+                evaluate=profile_evaluate,
+                fix_url_name="staff:office-profile",
+                order=10,
+            )
+        )

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from .golive import GoLiveIncomplete, missing_items
 from .models import Domain, Kecamatan, OpsEvent
 from .provisioning import kecamatan_steps
 
@@ -74,12 +75,30 @@ def kecamatan_provision(
     return kecamatan, created
 
 
+def kecamatan_has_been_live(kecamatan: Kecamatan) -> bool:
+    """Was it ever active (provisioned active, like Jetis, or switched to active since)?"""
+    return OpsEvent.objects.filter(kecamatan=kecamatan, to_status=Kecamatan.Status.ACTIVE).exists()
+
+
 def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
-    """Activate, suspend or resume a kecamatan; audited; routing sees it at once."""
+    """Activate, suspend or resume a kecamatan; audited; routing sees it at once.
+
+    Going live the first time needs the complete go-live checklist (`tenants.golive`): otherwise
+    GoLiveIncomplete, listing the items not done. Resuming a kecamatan that has been live before
+    is not held back by the checklist (a suspension is an incident; its data and staff stay).
+    """
     if status not in Kecamatan.Status.values:
         raise ValueError(f"unknown status {status!r}")
     if status == Kecamatan.Status.SUSPENDED and not reason.strip():
         raise ValueError("a suspension needs a reason")
+    if (
+        status == Kecamatan.Status.ACTIVE
+        and kecamatan.status != Kecamatan.Status.ACTIVE
+        and not kecamatan_has_been_live(kecamatan)
+    ):
+        missing = missing_items(kecamatan)
+        if missing:
+            raise GoLiveIncomplete(missing)
     with transaction.atomic():
         kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
         if kecamatan.status == status:
@@ -139,3 +158,22 @@ def ops_event_record(
         details=details or {},
         ip_address=ip_address,
     )
+
+
+def kecamatan_set_opening(*, kecamatan: Kecamatan, opens_on, actor: str) -> Kecamatan:
+    """The day the office plans to take applications (None: not known yet); audited."""
+    with transaction.atomic():
+        kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+        if kecamatan.opens_on == opens_on:
+            return kecamatan
+        kecamatan.opens_on = opens_on
+        kecamatan.save(update_fields=["opens_on", "updated_at"])  # signal forgets routes
+        OpsEvent.objects.create(
+            kecamatan=kecamatan, actor=actor, action="opening", reason=opens_on.isoformat() if opens_on else "-"
+        )
+    return kecamatan
+
+
+def kecamatan_audit(*, kecamatan: Kecamatan, actor: str, action: str, reason: str = "") -> OpsEvent:
+    """An audit row about the kecamatan for something done inside it (e.g. trial data purged)."""
+    return ops_event_record(kecamatan=kecamatan, actor=actor, action=action[:30], reason=reason)

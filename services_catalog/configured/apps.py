@@ -11,9 +11,13 @@ class ConfiguredServicesConfig(AppConfig):
 
     def ready(self) -> None:
         # tenants imports no tenant app: provisioning a kecamatan runs this registered step.
+        from tenants.golive import register_check
         from tenants.provisioning import Step, register_kecamatan_step
 
+        from .golive import CHECK
         from .services import kecamatan_services_init
+
+        register_check(CHECK)
 
         register_kecamatan_step(
             Step(name="services", label=_("Daftar layanan dari katalog"), run=kecamatan_services_init, order=10)

@@ -39,6 +39,8 @@ class Capability(StrEnum):
     CONFIGURE_SERVICES = "configure_services"
     MANAGE_STAFF = "manage_staff"
     EDIT_OFFICE_PROFILE = "edit_office_profile"
+    VIEW_GOLIVE_CHECKLIST = "view_golive_checklist"  # the go-live checklist while onboarding
+    PURGE_TRIALS = "purge_trials"  # delete the trial applications run while onboarding
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
@@ -68,6 +70,8 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
     Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
+    Capability.VIEW_GOLIVE_CHECKLIST: _LEADERS,
+    Capability.PURGE_TRIALS: frozenset({Role.ADMIN}),
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,

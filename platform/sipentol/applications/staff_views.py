@@ -33,6 +33,7 @@ from sipentol.lib.errors import error_text
 from sipentol.lib.web import run_step, stored_file_response
 
 from . import selectors, services, views
+from .intake import Channel, intake_decide
 from .models import Application, Document, Event, Status
 
 
@@ -399,6 +400,9 @@ def _kiosk_headers(response):
 
 @require_GET
 def kiosk_start(request):
+    intake = intake_decide(channel=Channel.KIOSK)
+    if not intake.open:
+        return _kiosk_headers(views.closed_page(request, intake, kiosk=True))
     return _kiosk_headers(
         render(
             request,

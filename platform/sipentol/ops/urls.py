@@ -2,6 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
+from . import golive_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -13,5 +14,7 @@ urlpatterns = [
     path("masuk/ulang/", signin.reauthenticate, SITE, name="reauth"),
     path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
+    path("kecamatan/<slug:slug>/siap-layanan/", golive_views.golive, name="golive"),
+    path("kecamatan/<slug:slug>/tanggal-buka/", golive_views.set_opening, name="set-opening"),
     path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
 ]

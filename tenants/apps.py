@@ -7,3 +7,6 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (routing cache invalidation)
+        from .blueprints import OFFICE_SECTION, register_section
+
+        register_section(OFFICE_SECTION)  # the office-hours text travels with a regency template

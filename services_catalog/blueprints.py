@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
@@ -113,7 +113,6 @@ def template_publish(*, kecamatan: Kecamatan, name: str, note: str = "", actor: 
     if not name or len(name) > 100:
         raise ValidationError(_("Tulis nama templat (paling panjang 100 karakter), contoh “Templat Jetis”."))
     snapshot = configuration_current(kecamatan=kecamatan)
-    connection.set_schema_to_public()
     with transaction.atomic():
         template, _created = RegencyTemplate.objects.select_for_update().get_or_create(
             name=name, defaults={"source": kecamatan}
@@ -203,7 +202,8 @@ def configuration_copy(
             version = template_version_default()
     if version is None or version.template.source_id == kecamatan.pk:
         text = f"{kecamatan.schema_name}: no regency template applied; services come from the repository catalog"
-        log.info(text)
+        if created:  # said once, when it matters: an existing kecamatan is not reconfigured by a deploy
+            log.info(text)
         return text
     result = template_version_apply(kecamatan=kecamatan, version=version, actor=actor)
     return f"{kecamatan.schema_name}: configuration from {version}" + (" (repaired)" if result.changed else "")
@@ -213,6 +213,15 @@ def configuration_copy(
 def template_versions(*, source: Kecamatan | None = None):
     qs = RegencyTemplateVersion.objects.select_related("template__source").order_by("template__name", "-number")
     return qs.filter(template__source=source) if source is not None else qs
+
+
+def template_versions_listed(*, source: Kecamatan | None = None) -> list[RegencyTemplateVersion]:
+    """Versions newest first per template, each with `previous_pk` (the version before it, to compare)."""
+    versions = list(template_versions(source=source))
+    by_number = {(v.template_id, v.number): v.pk for v in versions}
+    for v in versions:
+        v.previous_pk = by_number.get((v.template_id, v.number - 1))
+    return versions
 
 
 def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
@@ -251,6 +260,7 @@ def template_version_diff(older: RegencyTemplateVersion, newer: RegencyTemplateV
     for name in sorted(set(old_sections) | set(new_sections), key=lambda n: _section_order(n)):
         section = section_get(name)
         labels = section.field_labels if section else {}
+        ignore = section.diff_ignore if section else frozenset()
         old, new = old_sections.get(name, {}), new_sections.get(name, {})
         changed = []
         for key in [k for k in new if k in old]:
@@ -258,7 +268,7 @@ def template_version_diff(older: RegencyTemplateVersion, newer: RegencyTemplateV
             fields = []
             for path in sorted(set(flat_old) | set(flat_new)):
                 before, after = flat_old.get(path), flat_new.get(path)
-                if before == after:
+                if before == after or path[0] in ignore:
                     continue
                 label = " › ".join(str(labels.get(part, part)) for part in path)
                 long_text = isinstance(before, str) and isinstance(after, str) and ("\n" in before + after)

@@ -44,6 +44,8 @@ class Section:
     apply: Callable[..., list[str]]
     nested: dict[str, frozenset[str]] = field(default_factory=dict)
     field_labels: dict[str, Any] = field(default_factory=dict)
+    # Bookkeeping carried for apply() but not a choice a person reads in a diff.
+    diff_ignore: frozenset[str] = frozenset()
     order: int = 100
 
 

@@ -149,7 +149,6 @@ def _update(service: KecamatanService, item: dict, *, base_item, actor: str, lab
 
 def _labels() -> dict:
     labels = {name: KecamatanService._meta.get_field(name).verbose_name for name in SERVICE_KEYS}
-    labels["customized_fields"] = _("kolom yang diubah kecamatan")
     labels["requirements"] = _("persyaratan")
     labels.update({name: ServiceRequirement._meta.get_field(name).verbose_name for name in REQUIREMENT_FIELDS})
     return labels
@@ -163,5 +162,6 @@ SERVICES_SECTION = Section(
     export=services_export,
     apply=services_apply,
     field_labels=_labels(),
+    diff_ignore=frozenset({"customized_fields"}),
     order=10,
 )

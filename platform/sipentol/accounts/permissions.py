@@ -39,6 +39,7 @@ class Capability(StrEnum):
     CONFIGURE_SERVICES = "configure_services"
     MANAGE_STAFF = "manage_staff"
     EDIT_OFFICE_PROFILE = "edit_office_profile"
+    PUBLISH_TEMPLATE = "publish_template"  # the kecamatan's configuration as a regency template (model kecamatan)
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
@@ -68,6 +69,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
     Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
+    Capability.PUBLISH_TEMPLATE: frozenset({Role.ADMIN}),
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,

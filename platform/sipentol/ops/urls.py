@@ -2,6 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
+from . import template_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -14,4 +15,7 @@ urlpatterns = [
     path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
     path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
+    path("templat/", template_views.templates, name="templates"),
+    path("templat/beda/", template_views.template_diff, name="template-diff"),
+    path("templat/model/<slug:slug>/", template_views.template_source, name="template-source"),
 ]

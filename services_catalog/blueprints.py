@@ -144,6 +144,17 @@ def template_application_last(*, kecamatan: Kecamatan) -> TemplateApplication | 
     return TemplateApplication.objects.filter(kecamatan=kecamatan).select_related("version__template").first()
 
 
+def template_applied_section(*, schema_name: str, name: str) -> dict:
+    """The data the last template applied to the kecamatan (by schema) gave one section ({} if none)."""
+    last = (
+        TemplateApplication.objects.filter(kecamatan__schema_name=schema_name)
+        .select_related("version")
+        .only("version__snapshot")
+        .first()
+    )
+    return last.version.snapshot["sections"].get(name, {}) if last else {}
+
+
 def template_version_apply(*, kecamatan: Kecamatan, version: RegencyTemplateVersion, actor: str) -> ApplyResult:
     """Make the kecamatan's configuration equal to the version's, in one transaction; idempotent.
 

@@ -218,3 +218,44 @@ def test_it_refuses_an_onboarding_kecamatan_marked_as_model(mojosari):
 
     with pytest.raises(PublishRefused, match="kecamatan model"):
         template_publish(kecamatan=onboarding, name="Templat Mojosari", actor="admin")
+
+
+def test_it_lists_a_letter_template_added_or_removed_between_versions(jetis):
+    from services_catalog.blueprints import template_version_diff
+
+    with tenant_context(jetis):
+        LetterTemplate.objects.create(service_slug="uji-khusus", title="Surat Uji Khusus", html="<p>x</p>")
+    connection.set_schema_to_public()
+    with_it = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin")
+    with tenant_context(jetis):
+        LetterTemplate.objects.filter(service_slug="uji-khusus").delete()
+    connection.set_schema_to_public()
+    without = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin")
+
+    removed = {s["name"]: s for s in template_version_diff(with_it, without)}["letters"]
+    added = {s["name"]: s for s in template_version_diff(without, with_it)}["letters"]
+
+    assert (removed["removed"], removed["added"], removed["changed"]) == (["Surat Uji Khusus"], [], [])
+    assert (added["added"], added["removed"], added["changed"]) == (["Surat Uji Khusus"], [], [])
+
+
+def test_it_keeps_a_letter_template_from_the_regency_template_when_defaults_are_refreshed(jetis):
+    from sipentol.letters.selectors import letter_templates_outdated
+    from sipentol.letters.services import letter_templates_init
+
+    with tenant_context(jetis):
+        LetterTemplate.objects.update_or_create(
+            service_slug="sktm", defaults={"title": "SKTM Jetis", "html": "<p>Jetis SKTM</p>", "css": ""}
+        )
+    connection.set_schema_to_public()
+    version = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin")
+    new, _ = kecamatan_provision(code="35.16.92", name="Uji Surat", slug="ujisurat", template_version=version)
+
+    with tenant_context(new):
+        outdated = letter_templates_outdated()
+        letter_templates_init()
+        html = LetterTemplate.objects.get(service_slug="sktm").html
+    connection.set_schema_to_public()
+
+    assert outdated == 0
+    assert html == "<p>Jetis SKTM</p>"

@@ -20,3 +20,7 @@ class TenantsConfig(AppConfig):
                 order=10,
             )
         )
+
+        from .blueprints import OFFICE_SECTION, register_section
+
+        register_section(OFFICE_SECTION)  # the office-hours text travels with a regency template

@@ -50,12 +50,21 @@ def _domain_ensure(*, kecamatan: Kecamatan, host: str) -> Domain:
 
 
 def kecamatan_provision(
-    *, code: str, name: str, slug: str, status: str = Kecamatan.Status.ONBOARDING, actor: str = "system"
+    *,
+    code: str,
+    name: str,
+    slug: str,
+    status: str = Kecamatan.Status.ONBOARDING,
+    actor: str = "system",
+    template_version: object | None = None,
 ) -> tuple[Kecamatan, bool]:
     """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
 
     An existing kecamatan keeps its status and profile: provisioning never reactivates a
-    suspended office. Returns (kecamatan, created).
+    suspended office. `template_version` (a services_catalog RegencyTemplateVersion) is the
+    regency template whose configuration the "configuration copy" step gives the kecamatan;
+    left out, a new kecamatan gets Jetis's latest (see services_catalog.blueprints).
+    Returns (kecamatan, created).
     """
     existing = Kecamatan.objects.filter(code=code).first()
     if existing is None:
@@ -70,8 +79,9 @@ def kecamatan_provision(
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
     # What the apps prepare in it (its own service list, copied from the regency catalog, ...):
     # each step is idempotent and keeps the kecamatan's local changes.
+    options = {"template_version": template_version, "created": created}
     for step in kecamatan_steps():
-        step.run(kecamatan=kecamatan, actor=actor)
+        step.run(kecamatan=kecamatan, actor=actor, **{name: options[name] for name in step.options})
     return kecamatan, created
 
 

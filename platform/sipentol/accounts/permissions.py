@@ -41,6 +41,8 @@ class Capability(StrEnum):
     EDIT_OFFICE_PROFILE = "edit_office_profile"
     VIEW_GOLIVE_CHECKLIST = "view_golive_checklist"  # the go-live checklist while onboarding
     PURGE_TRIALS = "purge_trials"  # delete the trial applications run while onboarding
+
+    PUBLISH_TEMPLATE = "publish_template"  # the kecamatan's configuration as a regency template (model kecamatan)
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
@@ -72,6 +74,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
     Capability.VIEW_GOLIVE_CHECKLIST: _LEADERS,
     Capability.PURGE_TRIALS: frozenset({Role.ADMIN}),
+    Capability.PUBLISH_TEMPLATE: frozenset({Role.ADMIN}),
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,

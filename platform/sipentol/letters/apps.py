@@ -12,3 +12,10 @@ class LettersConfig(AppConfig):
 
         for check in CHECKS:
             register_check(check)
+
+        # tenants imports no tenant app: the letter templates join a regency template through its registry.
+        from tenants.blueprints import register_section
+
+        from .blueprints import LETTERS_SECTION
+
+        register_section(LETTERS_SECTION)

@@ -39,6 +39,7 @@ from .models import (
     SigningBatchItem,
     SigningDelegation,
 )
+from .selectors import letter_template_is_stale_default, letter_templates_from_regency_template
 from .signers import adapter_for
 
 _NIK_RE = re.compile(r"^\d{16}$")
@@ -399,13 +400,14 @@ def letter_templates_init() -> int:
     ones no admin has edited (updated_by empty) when the defaults change. Idempotent; returns
     how many were created or refreshed."""
     changed = 0
+    given = letter_templates_from_regency_template()  # kept: the model kecamatan's wording
     for slug, title in DEFAULT_LETTERS.items():
         html, css = default_template_source(slug)
         template, was_created = LetterTemplate.objects.get_or_create(
             service_slug=slug,
             defaults={"title": title, "html": html, "css": css},
         )
-        if not was_created and template.updated_by_id is None and (template.html, template.css) != (html, css):
+        if not was_created and letter_template_is_stale_default(template, given):
             template.html, template.css = html, css
             template.save(update_fields=["html", "css", "updated_at"])
             was_created = True

@@ -2,7 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
-from . import golive_views
+from . import golive_views, template_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -17,4 +17,7 @@ urlpatterns = [
     path("kecamatan/<slug:slug>/siap-layanan/", golive_views.golive, name="golive"),
     path("kecamatan/<slug:slug>/tanggal-buka/", golive_views.set_opening, name="set-opening"),
     path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
+    path("templat/", template_views.templates, name="templates"),
+    path("templat/beda/", template_views.template_diff, name="template-diff"),
+    path("templat/model/<slug:slug>/", template_views.template_source, name="template-source"),
 ]

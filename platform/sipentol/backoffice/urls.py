@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("sipentol.letters.staff_urls")),
     path("", include("sipentol.feedback.staff_urls")),
     path("", include("services_catalog.configured.staff_urls")),
+    path("", include("sipentol.ops.staff_urls")),
 ]

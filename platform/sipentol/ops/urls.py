@@ -2,6 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
+from . import billing_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -14,4 +15,9 @@ urlpatterns = [
     path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
     path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
+    path("tagihan/", billing_views.billing, name="billing"),
+    path("tagihan/paket/baru/", billing_views.plan_edit, name="plan-create"),
+    path("tagihan/paket/<int:pk>/", billing_views.plan_edit, name="plan-edit"),
+    path("tagihan/kecamatan/<slug:slug>/paket/", billing_views.subscription_plan, name="subscription-plan"),
+    path("tagihan/laporan/<int:pk>/", billing_views.statement_download, name="statement-download"),
 ]

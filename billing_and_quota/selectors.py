@@ -88,9 +88,7 @@ class Usage:
 
     @property
     def lines(self) -> list[QuotaLine]:
-        return [
-            QuotaLine(q, self.used.get(q, 0), self.plan.limit(q), self.overage.get(q, 0)) for q in Quota
-        ]
+        return [QuotaLine(q, self.used.get(q, 0), self.plan.limit(q), self.overage.get(q, 0)) for q in Quota]
 
     def line(self, quota: Quota) -> QuotaLine:
         return QuotaLine(quota, self.used.get(quota, 0), self.plan.limit(quota), self.overage.get(quota, 0))

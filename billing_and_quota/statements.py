@@ -12,10 +12,10 @@ import csv
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.conf import settings
 
 from sipentol.docengine.render import html_to_pdf
 from sipentol.lib import storage, workdays
@@ -98,22 +98,37 @@ def statements_generate(*, period: dt.date) -> list[Statement]:
                 )
                 with transaction.atomic():
                     made.append(
-                        _store(kecamatan=k, period=period, kind=Statement.Kind.PDF, content=html_to_pdf(html),
-                               content_type="application/pdf")
+                        _store(
+                            kecamatan=k,
+                            period=period,
+                            kind=Statement.Kind.PDF,
+                            content=html_to_pdf(html),
+                            content_type="application/pdf",
+                        )
                     )
             if (k.pk, Statement.Kind.CSV) not in done:
                 content = kecamatan_statement_csv(kecamatan=k, usage=usage[k.pk], overages=overages)
                 with transaction.atomic():
                     made.append(
-                        _store(kecamatan=k, period=period, kind=Statement.Kind.CSV, content=content,
-                               content_type="text/csv")
+                        _store(
+                            kecamatan=k,
+                            period=period,
+                            kind=Statement.Kind.CSV,
+                            content=content,
+                            content_type="text/csv",
+                        )
                     )
         if (None, Statement.Kind.SUMMARY_CSV) not in done:
             content = regency_summary_csv(kecamatan_list=kecamatan_list, usage=usage)
             with transaction.atomic():
                 made.append(
-                    _store(kecamatan=None, period=period, kind=Statement.Kind.SUMMARY_CSV, content=content,
-                           content_type="text/csv")
+                    _store(
+                        kecamatan=None,
+                        period=period,
+                        kind=Statement.Kind.SUMMARY_CSV,
+                        content=content,
+                        content_type="text/csv",
+                    )
                 )
     return made
 

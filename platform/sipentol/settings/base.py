@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from celery.schedules import crontab
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from sipentol.lib.env import database_from_url, env, envbool, envint

@@ -94,6 +94,9 @@ class UsageItem(models.Model):
         ]
         indexes = [models.Index(fields=["kecamatan", "quota", "period"], name="billing_usage_item_month")]
 
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.quota}:{self.application_id}"
+
 
 class MeasuredUsage(models.Model):
     """The last measured level of a quota in a month (storage, staff seats, WhatsApp messages)."""
@@ -108,6 +111,9 @@ class MeasuredUsage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kecamatan", "quota", "period"], name="billing_measured_usage_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.quota}:{self.period:%Y-%m}={self.value}"
 
 
 class Overage(models.Model):
@@ -131,6 +137,9 @@ class Overage(models.Model):
         verbose_name = _("kelebihan kuota")
         verbose_name_plural = _("kelebihan kuota")
 
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.quota}:{self.tracking_code} ({self.used}/{self.limit})"
+
 
 class QuotaNotice(models.Model):
     """A notice that usage reached 80% or 100% of a quota: at most one per quota, threshold and
@@ -151,6 +160,9 @@ class QuotaNotice(models.Model):
                 fields=["kecamatan", "quota", "threshold", "period"], name="billing_quota_notice_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.quota}:{self.threshold}%:{self.period:%Y-%m}"
 
 
 class Statement(models.Model):
@@ -179,6 +191,9 @@ class Statement(models.Model):
                 fields=["period", "kind"], condition=models.Q(kecamatan=None), name="billing_summary_once"
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.filename
 
     @property
     def content_type(self) -> str:

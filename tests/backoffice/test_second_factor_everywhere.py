@@ -27,7 +27,7 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
-        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis"))
+        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis").replace("<int:pk>", "1"))
     return pages
 
 

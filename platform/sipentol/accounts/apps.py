@@ -13,3 +13,10 @@ class AccountsConfig(AppConfig):
 
         for check in CHECKS:
             register_check(check)
+
+        # Staff seats are metered by the app that owns staff (billing reads it through lib).
+        from sipentol.lib import metering
+
+        from .services import active_staff_count
+
+        metering.register_meter(metering.Quota.STAFF_SEATS, lambda **_dates: active_staff_count())

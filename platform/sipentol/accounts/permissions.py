@@ -47,6 +47,7 @@ class Capability(StrEnum):
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
     VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+    VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
 
 
 _EVERY_STAFF = frozenset(Role)
@@ -78,6 +79,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
+    Capability.VIEW_USAGE: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (

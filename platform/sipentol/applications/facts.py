@@ -54,6 +54,7 @@ def application_fact_row(application: Application) -> facts.ApplicationFactRow:
         clock_running=application.clock_running,
         skm_total=skm_total,
         rated_at=rated_at,
+        tracking_code=application.tracking_code,
     )
 
 

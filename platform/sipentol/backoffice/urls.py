@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("sipentol.feedback.staff_urls")),
     path("", include("services_catalog.configured.staff_urls")),
     path("", include("services_catalog.blueprint_urls")),
+    path("", include("sipentol.ops.staff_urls")),
 ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
-from . import golive_views, template_views
+from . import billing_views, golive_views, template_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -20,4 +20,9 @@ urlpatterns = [
     path("templat/", template_views.templates, name="templates"),
     path("templat/beda/", template_views.template_diff, name="template-diff"),
     path("templat/model/<slug:slug>/", template_views.template_source, name="template-source"),
+    path("tagihan/", billing_views.billing, name="billing"),
+    path("tagihan/paket/baru/", billing_views.plan_edit, name="plan-create"),
+    path("tagihan/paket/<int:pk>/", billing_views.plan_edit, name="plan-edit"),
+    path("tagihan/kecamatan/<slug:slug>/paket/", billing_views.subscription_plan, name="subscription-plan"),
+    path("tagihan/laporan/<int:pk>/", billing_views.statement_download, name="statement-download"),
 ]

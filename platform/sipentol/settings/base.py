@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from sipentol.lib.env import database_from_url, env, envbool, envint
@@ -271,6 +272,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 120.0,
     },
 }
+# Billing (billing_and_quota/tasks.py): usage measured and quota notices at 80% / 100% every day;
+# last month's statements from the first working day of the month on (the job checks the day).
+CELERY_BEAT_SCHEDULE["billing-daily-usage-check"] = {
+    "task": "billing_and_quota.tasks.daily_usage_check",
+    "schedule": crontab(hour=5, minute=30),
+}
+CELERY_BEAT_SCHEDULE["billing-monthly-statements"] = {
+    "task": "billing_and_quota.tasks.monthly_statements",
+    "schedule": crontab(hour=6, minute=0),
+}
+# Diskominfo's address for quota notices (also listed on the ops console); empty: console only.
+BILLING_NOTICE_EMAIL = env("BILLING_NOTICE_EMAIL", "")
 # A signing batch item still pending this long after it was queued lost its task (worker killed).
 SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 

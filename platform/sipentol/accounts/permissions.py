@@ -43,6 +43,8 @@ class Capability(StrEnum):
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
     VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+    # personal data (UU 27/2022)
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
 
 
 _EVERY_STAFF = frozenset(Role)
@@ -71,6 +73,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
+    Capability.HANDLE_PRIVACY_REQUESTS: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("sipentol.applications.staff_urls")),
     path("", include("sipentol.letters.staff_urls")),
     path("", include("sipentol.feedback.staff_urls")),
+    path("", include("sipentol.privacy.staff_urls")),
     path("", include("services_catalog.configured.staff_urls")),
 ]

@@ -48,6 +48,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "sipentol.portal",
     "sipentol.ops",
+    "sipentol.privacy.retention",  # the regency's retention periods and the purge record
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "sipentol.letters",
     "sipentol.notifications",
     "sipentol.feedback",
+    "sipentol.privacy",  # citizens' correction and deletion requests
     # Per kecamatan schema: staff second factor (TOTP, backup codes) and lockout. axes' attempts
     # live where the user does, so "admin" of Jetis and "admin" of Mojosari never share a count.
     "axes",
@@ -267,6 +269,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 120.0,
     },
 }
+# Personal data past its retention period (sipentol.privacy.policy): rows, stored files, cache.
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-data"] = {"task": "privacy.tasks.purge_expired_data", "schedule": 86400.0}
 # A signing batch item still pending this long after it was queued lost its task (worker killed).
 SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 

@@ -120,14 +120,18 @@ def _masked(value):
     return value
 
 
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def _summary(application: Application, documents: list[Document], letter) -> dict:
     return {
         "kode_lacak": application.tracking_code,
         "layanan": application.service.name,
         "status": str(application.get_status_display()),
         "dibuat": application.created_at.isoformat(),
-        "dikirim": application.submitted_at.isoformat() if application.submitted_at else None,
-        "selesai": application.closed_at.isoformat() if application.closed_at else None,
+        "dikirim": _iso(application.submitted_at),
+        "selesai": _iso(application.closed_at),
         "pemohon": {
             "nama": application.applicant_name,
             "nik": application.masked_nik,
@@ -142,7 +146,7 @@ def _summary(application: Application, documents: list[Document], letter) -> dic
             {"persyaratan": d.requirement_name, "jenis": d.content_type, "ukuran": d.size, "sha256": d.sha256}
             for d in documents
         ],
-        "surat": {"nomor": letter.number, "ditandatangani": letter.signed_at.isoformat()} if letter else None,
+        "surat": {"nomor": letter.number, "ditandatangani": _iso(letter.signed_at)} if letter else None,
     }
 
 

@@ -74,12 +74,9 @@ def export_code(request, code: str):
         return render(request, "privacy/export_code.html", {**context, "form": CodeForm()})
     form = CodeForm(request.POST)
     if not form.is_valid() or not services.export_code_check(application=application, code=form.cleaned_data["code"]):
-        form = CodeForm()
-        form.add_error(
-            None,
-            _("Kode salah atau kedaluwarsa, jadi salinan data tidak dibuat. Periksa kodenya atau minta kode baru."),
-        )
-        return render(request, "privacy/export_code.html", {**context, "form": form}, status=400)
+        error = _("Kode salah atau kedaluwarsa, jadi salinan data tidak dibuat. Periksa kodenya atau minta kode baru.")
+        context = {**context, "form": CodeForm(), "error": error}
+        return render(request, "privacy/export_code.html", context, status=400)
     if application_selectors.citizen_holds_secret_link(request, application):
         return redirect("privacy:export-download", public_id=application.public_id)
     return render(request, "privacy/export_open_link.html", context)

@@ -7,15 +7,18 @@ import io
 import json
 import zipfile
 
+from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from sipentol.applications.models import Event, Status
-from sipentol.lib import storage
+from sipentol.applications.models import AccessCode, Event, Status
+from sipentol.lib import appcache, storage
 from sipentol.notifications.models import OutboxMessage
 from tests.factories import ApplicationFactory, LetterFactory, PrivacyRequestFactory
 
 from .conftest import last_code, secret_hash, through_secret_link
+
+STAFF_NOTE = "Catatan internal: cek ulang alamat dengan kepala desa."
 
 
 def _issued(jetis):
@@ -23,6 +26,9 @@ def _issued(jetis):
         application = ApplicationFactory(status=Status.ISSUED, secret_hash=secret_hash())
         letter = LetterFactory(application=application)
         PrivacyRequestFactory(application=application)
+        Event.objects.create(
+            application=application, kind=Event.Kind.NOTE, actor_label="petugas", reason=STAFF_NOTE, internal=True
+        )
         files = {d.requirement_code: storage.get(d.key) for d in application.documents.all()}
         letter_pdf = storage.get(letter.signed_pdf_key)
     return application, files, letter_pdf
@@ -62,6 +68,7 @@ def test_it_delivers_a_zip_of_rows_files_letter_and_processing_record_after_the_
     assert application.applicant_nik not in archive.read("ringkasan.json").decode()
     record = json.loads(archive.read("riwayat.json"))
     assert any(row["menjadi"] == Status.ISSUED for row in record)
+    assert STAFF_NOTE not in archive.read("riwayat.json").decode()
     assert json.loads(archive.read("permintaan.json"))[0]["jenis"] == "Perbaikan data"
     with tenant_context(jetis):
         assert application.events.filter(kind=Event.Kind.ACCESS, data__export=True).count() == 1
@@ -117,6 +124,29 @@ def test_it_sends_the_copy_only_through_the_secret_link(jetis):
     page = owner.get(f"/permohonan/{application.public_id}/").content.decode()
     assert f"/privasi/permohonan/{application.public_id}/salinan.zip" in page
     assert owner.get(f"/privasi/permohonan/{application.public_id}/salinan.zip")["Content-Type"] == "application/zip"
+
+
+def test_it_keeps_the_copy_waiting_30_minutes_after_the_code(jetis):
+    application, _files, _pdf = _issued(jetis)
+    stranger = Client(HTTP_HOST="jetis.localhost")
+    stranger.post("/privasi/ekspor/", {"kode": application.tracking_code})
+    stranger.post(f"/privasi/ekspor/{application.tracking_code}/", {"code": last_code(jetis)})
+
+    with tenant_context(jetis):
+        ready = [k for k in appcache.keys(application.public_id) if k.endswith(":privacy-export-ready")]
+        seconds = cache._cache.get_client(write=False).ttl(ready[0])
+
+    assert 29 * 60 < seconds <= 30 * 60
+
+
+def test_it_sends_at_most_3_one_time_codes_for_a_copy_per_hour(jetis, jetis_client):
+    application, _files, _pdf = _issued(jetis)
+
+    for _ in range(4):
+        jetis_client.post("/privasi/ekspor/", {"kode": application.tracking_code})
+
+    with tenant_context(jetis):
+        assert AccessCode.objects.filter(application=application).count() == 3
 
 
 def test_it_does_not_export_with_another_kecamatans_tracking_code(jetis, mojosari, mojosari_client):

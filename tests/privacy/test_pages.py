@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sipentol.privacy.retention.models import RecordType, RetentionRule
+from sipentol.privacy.retention.models import PurgeRecord, RecordType, RetentionRule
 
 
 def test_it_shows_the_office_contacts_and_the_retention_periods_in_force(jetis, jetis_client):
@@ -37,3 +37,11 @@ def test_it_keeps_the_retention_page_closed_to_anyone_not_signed_in_to_the_conso
     assert public_client.get("/ops/privasi/").status_code == 302
     assert public_client.post("/ops/privasi/simpan/", {"record_type": "draft", "days": "1"}).status_code == 302
     assert not RetentionRule.objects.exists()
+
+
+def test_it_shows_diskominfo_what_each_purge_deleted(ops_client, jetis):
+    PurgeRecord.objects.create(kecamatan=jetis, counts={"applications": 2, "objects": 5})
+
+    page = ops_client.get("/ops/privasi/").content.decode()
+
+    assert "Jetis" in page and "applications: 2" in page and "objects: 5" in page

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from sipentol.applications.models import AccessCode, Application, Document, Event, Status
+from sipentol.feedback.models import SurveyResponse
 from sipentol.letters.models import Letter
 from sipentol.lib import appcache, storage
 from sipentol.notifications.models import OutboxMessage
@@ -18,6 +19,8 @@ from sipentol.privacy.tasks import purge_expired_data
 from tests.factories import ApplicationFactory, LetterFactory, PrivacyRequestFactory
 
 from .conftest import redis_keys_naming
+
+SKM_FIELDS = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana")
 
 
 def _rejected(days_ago: int) -> Application:
@@ -108,10 +111,12 @@ def test_it_keeps_drafts_30_days_by_default(jetis):
 
 
 def test_it_keeps_the_signed_letter_and_its_pdf_when_an_issued_application_is_purged(jetis):
-    # given: an application issued 11 years ago (default archive period: 10 years)
+    # given: an application issued 11 years ago (default archive period: 10 years), rated
     with tenant_context(jetis):
-        application = ApplicationFactory(status=Status.ISSUED)
+        application = ApplicationFactory(status=Status.RATED)
         letter = LetterFactory(application=application)
+        scores = {f"u{n}_{name}": 4 for n, name in enumerate(SKM_FIELDS, start=1)}
+        SurveyResponse.objects.create(application=application, service=application.service, **scores)
         Application.objects.filter(pk=application.pk).update(closed_at=timezone.now() - timedelta(days=11 * 365))
         files = list(application.documents.values_list("key", flat=True))
 
@@ -119,6 +124,7 @@ def test_it_keeps_the_signed_letter_and_its_pdf_when_an_issued_application_is_pu
 
     with tenant_context(jetis):
         assert not Application.objects.filter(pk=application.pk).exists()
+        assert not SurveyResponse.objects.filter(application_id=application.pk).exists()
         assert [k for k in files if storage.exists(k)] == []
         kept = Letter.objects.get(pk=letter.pk)
         assert kept.status == Letter.Status.SIGNED

@@ -49,6 +49,9 @@ class Capability(StrEnum):
     VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
     VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
 
+    # personal data (UU 27/2022)
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
+
 
 _EVERY_STAFF = frozenset(Role)
 # Everyone working in the kecamatan office; the operator desa works for one desa.
@@ -80,6 +83,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
     Capability.VIEW_USAGE: frozenset({Role.ADMIN}),
+    Capability.HANDLE_PRIVACY_REQUESTS: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (

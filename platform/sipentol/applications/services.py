@@ -188,6 +188,11 @@ def citizen_link(application: Application, secret: str) -> str:
     return kecamatan_url(connection.tenant, f"/permohonan/{application.public_id}/?t={secret}")
 
 
+def notification_key_prefix(application: Application) -> str:
+    """What every outbox row about this application starts its dedupe key with (the purge finds them so)."""
+    return f"{application.pk}:"
+
+
 def _notify(application: Application, *, template: str, dedupe: str, context: dict | None = None) -> None:
     outbox_emit(
         event=f"application.{template}",
@@ -201,7 +206,7 @@ def _notify(application: Application, *, template: str, dedupe: str, context: di
         },
         email=application.applicant_email or None,
         phone=application.applicant_phone or None,
-        dedupe_key=f"{application.pk}:{dedupe}",
+        dedupe_key=f"{notification_key_prefix(application)}{dedupe}",
     )
 
 
@@ -532,9 +537,12 @@ def application_add_note(*, application: Application, actor, text: str) -> Event
     return _event(application, Event.Kind.NOTE, actor=actor, reason=text.strip()[:4000], internal=True)
 
 
-def application_record_access(*, application: Application, actor, kind: str, data: dict | None = None) -> Event:
-    """Audit: a staff member opened the citizen's data or one of their files."""
-    return _event(application, kind, actor=actor, data=data, internal=True)
+def application_record_access(
+    *, application: Application, actor, kind: str, data: dict | None = None, reason: str = ""
+) -> Event:
+    """Audit: a staff member opened the citizen's data or one of their files (actor None: the
+    citizen, e.g. downloading a copy of their data), or handled a request about their data."""
+    return _event(application, kind, actor=actor, data=data, reason=reason, internal=True)
 
 
 # ------------------------------------------------------------------ expiry

@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
 from .intake import Channel, Intake, closed_message, intake_decide
 from .models import Application, Status
+from .panels import render_panels
 from .uploads import requirement_files_store, uploads_discard
 
 
@@ -159,6 +160,7 @@ def receipt(request, public_id):
             "documents": application.documents.current(),
             "secret_link": link,
             "redo": application.documents.to_redo(),
+            "panels": render_panels(request, application, granted=True),
         },
     )
 
@@ -226,6 +228,7 @@ def track(request):
         application = selectors.application_by_tracking_code(form.cleaned_data["kode"])
         if application is None:
             form.add_error("kode", _("Kode lacak tidak ditemukan. Periksa lagi penulisannya, contoh: JTS-2611-7K3Q."))
+    granted = application is not None and selectors.citizen_has_access(request, application)
     return render(
         request,
         "applications/track.html",
@@ -234,7 +237,8 @@ def track(request):
             "application": application,
             "timeline": selectors.citizen_timeline(application) if application else [],
             "code_form": AccessCodeForm(),
-            "granted": application is not None and selectors.citizen_has_access(request, application),
+            "granted": granted,
+            "panels": render_panels(request, application, granted=granted) if application else "",
         },
         status=404 if form.is_bound and application is None else 200,
     )

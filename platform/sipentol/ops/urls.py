@@ -2,7 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
-from . import billing_views, golive_views, template_views
+from . import billing_views, golive_views, privacy_views, template_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -25,4 +25,6 @@ urlpatterns = [
     path("tagihan/paket/<int:pk>/", billing_views.plan_edit, name="plan-edit"),
     path("tagihan/kecamatan/<slug:slug>/paket/", billing_views.subscription_plan, name="subscription-plan"),
     path("tagihan/laporan/<int:pk>/", billing_views.statement_download, name="statement-download"),
+    path("privasi/", privacy_views.retention, name="retention"),
+    path("privasi/simpan/", privacy_views.retention_set, name="retention-set"),
 ]

@@ -49,6 +49,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "sipentol.portal",
     "sipentol.ops",
+    "sipentol.privacy.retention",  # the regency's retention periods and the purge record
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",
@@ -67,6 +68,7 @@ TENANT_APPS = [
     "sipentol.letters",
     "sipentol.notifications",
     "sipentol.feedback",
+    "sipentol.privacy",  # citizens' correction and deletion requests
     # Per kecamatan schema: staff second factor (TOTP, backup codes) and lockout. axes' attempts
     # live where the user does, so "admin" of Jetis and "admin" of Mojosari never share a count.
     "axes",
@@ -284,6 +286,10 @@ CELERY_BEAT_SCHEDULE["billing-monthly-statements"] = {
 }
 # Diskominfo's address for quota notices (also listed on the ops console); empty: console only.
 BILLING_NOTICE_EMAIL = env("BILLING_NOTICE_EMAIL", "")
+
+
+# Personal data past its retention period (sipentol.privacy.policy): rows, stored files, cache.
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-data"] = {"task": "privacy.tasks.purge_expired_data", "schedule": 86400.0}
 # A signing batch item still pending this long after it was queued lost its task (worker killed).
 SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 

@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sipentol.lib.openapi.add_common_error_responses",
+        "sipentol.lib.openapi.refuse_nul_in_text",
     ],
 }
 

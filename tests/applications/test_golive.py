@@ -162,6 +162,8 @@ def test_it_takes_a_trial_through_to_a_signed_letter_numbered_apart_and_counted_
     )
     with tenant_context(jetis):
         application = Application.objects.get(idempotency_key=key)
+    assert 'badge trial">UJI COBA' in verifier.get(f"/kantor/permohonan/{application.pk}/").content.decode()
+    assert 'badge trial">UJI COBA' in verifier.get("/kantor/").content.decode()
     assert verifier.post(f"/kantor/permohonan/{application.pk}/periksa/").status_code == 302
     with tenant_context(jetis):
         user = get_user_model().objects.get(username="verif-uji")

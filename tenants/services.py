@@ -74,8 +74,11 @@ def kecamatan_provision(
     return kecamatan, created
 
 
-def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
-    """Activate, suspend or resume a kecamatan; audited; routing sees it at once."""
+def kecamatan_set_status(
+    *, kecamatan: Kecamatan, status: str, actor: str, reason: str = "", ip_address: str | None = None
+) -> Kecamatan:
+    """Activate, suspend or resume a kecamatan; audited (with the operator's address when given);
+    routing sees it at once."""
     if status not in Kecamatan.Status.values:
         raise ValueError(f"unknown status {status!r}")
     if status == Kecamatan.Status.SUSPENDED and not reason.strip():
@@ -89,7 +92,13 @@ def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reaso
         kecamatan.status_reason = reason.strip()
         kecamatan.save(update_fields=["status", "status_reason", "updated_at"])  # signal forgets routes
         OpsEvent.objects.create(
-            kecamatan=kecamatan, actor=actor, action="status", from_status=previous, to_status=status, reason=reason
+            kecamatan=kecamatan,
+            actor=actor,
+            action="status",
+            from_status=previous,
+            to_status=status,
+            reason=reason,
+            ip_address=ip_address,
         )
     return kecamatan
 

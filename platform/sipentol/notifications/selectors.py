@@ -29,3 +29,13 @@ def outbox_due_ids(*, now: datetime, requeue_before: datetime, limit: int = 500)
 def outbox_for_dedupe_key(*, dedupe_key: str) -> QuerySet[OutboxMessage]:
     """What was sent for one event (e.g. to show delivery status on an application's page)."""
     return OutboxMessage.objects.filter(dedupe_key=dedupe_key).order_by("channel")
+
+
+# Not delivered: a retry is scheduled (failed) or none is left (dead). An operator may send
+# either again (services.outbox_retry).
+UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD)
+
+
+def outbox_undelivered() -> QuerySet[OutboxMessage]:
+    """The current kecamatan's undelivered messages, oldest first."""
+    return OutboxMessage.objects.filter(status__in=UNDELIVERED).order_by("created_at", "pk")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sipentol.lib.facts import ApplicationFactRow
 
-from .models import ApplicationFact
+from .models import ApplicationFact, KecamatanSnapshot
 
 _ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow)]
 _UPDATE_FIELDS = [name for name in _ROW_FIELDS if name != "application_id"] + ["updated_at"]
@@ -41,3 +41,30 @@ class RegencyFactSink:
 
 
 sink = RegencyFactSink()
+
+
+def kecamatan_snapshot_record(
+    *,
+    kecamatan_id: int,
+    day: dt.date,
+    storage_bytes: int,
+    documents: int,
+    undelivered_messages: int,
+    failed_signings: int,
+) -> KecamatanSnapshot:
+    """Store the day's measured figures of one kecamatan (insert, or replace that day's row).
+
+    Idempotent: a second run on the same day overwrites the figures with the newer measurement.
+    """
+    snapshot, _created = KecamatanSnapshot.objects.update_or_create(
+        kecamatan_id=kecamatan_id,
+        day=day,
+        defaults={
+            "storage_bytes": storage_bytes,
+            "documents": documents,
+            "undelivered_messages": undelivered_messages,
+            "failed_signings": failed_signings,
+            "measured_at": timezone.now(),
+        },
+    )
+    return snapshot

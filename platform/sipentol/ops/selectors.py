@@ -78,6 +78,8 @@ SORTS = {
     "undelivered": (lambda row: row.snapshot.undelivered_messages if row.snapshot else -1, True),
 }
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Audit rows that made a kecamatan active: provisioned active (Jetis) or a status change.
+_ACTIVATIONS = ("provision", "status")
 
 
 @dataclass
@@ -142,7 +144,7 @@ def console_rows(*, status: str = "", sort: str = "name", today: dt.date | None 
     }
     snapshots = latest_snapshots()
     active_since = dict(
-        OpsEvent.objects.filter(action="status", to_status=Kecamatan.Status.ACTIVE, kecamatan__isnull=False)
+        OpsEvent.objects.filter(action__in=_ACTIVATIONS, to_status=Kecamatan.Status.ACTIVE, kecamatan__isnull=False)
         .values("kecamatan_id")
         .annotate(at=Max("at"))
         .values_list("kecamatan_id", "at")
@@ -181,7 +183,7 @@ def console_row(kecamatan: Kecamatan, *, today: dt.date | None = None) -> Consol
     snapshot = KecamatanSnapshot.objects.filter(kecamatan=kecamatan).order_by("-day").first()
     golive = golive_progress_by_kecamatan([kecamatan])
     active_since = (
-        OpsEvent.objects.filter(kecamatan=kecamatan, action="status", to_status=Kecamatan.Status.ACTIVE)
+        OpsEvent.objects.filter(kecamatan=kecamatan, action__in=_ACTIVATIONS, to_status=Kecamatan.Status.ACTIVE)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()

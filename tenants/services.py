@@ -90,8 +90,11 @@ def kecamatan_has_been_live(kecamatan: Kecamatan) -> bool:
     return OpsEvent.objects.filter(kecamatan=kecamatan, to_status=Kecamatan.Status.ACTIVE).exists()
 
 
-def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
-    """Activate, suspend or resume a kecamatan; audited; routing sees it at once.
+def kecamatan_set_status(
+    *, kecamatan: Kecamatan, status: str, actor: str, reason: str = "", ip_address: str | None = None
+) -> Kecamatan:
+    """Activate, suspend or resume a kecamatan; audited (with the operator's address when given);
+    routing sees it at once.
 
     Going live the first time needs the complete go-live checklist (`tenants.golive`): otherwise
     GoLiveIncomplete, listing the items not done. Resuming a kecamatan that has been live before
@@ -118,7 +121,13 @@ def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reaso
         kecamatan.status_reason = reason.strip()
         kecamatan.save(update_fields=["status", "status_reason", "updated_at"])  # signal forgets routes
         OpsEvent.objects.create(
-            kecamatan=kecamatan, actor=actor, action="status", from_status=previous, to_status=status, reason=reason
+            kecamatan=kecamatan,
+            actor=actor,
+            action="status",
+            from_status=previous,
+            to_status=status,
+            reason=reason,
+            ip_address=ip_address,
         )
     return kecamatan
 

@@ -293,3 +293,24 @@ class PrivacyRequestFactory(DjangoModelFactory):
 
     kind = PrivacyRequest.Kind.CORRECTION
     details = "Nama saya tertulis Siti Aminah, seharusnya Siti Aminah Rahayu."
+
+
+# ------------------------------------------------------------------ notifications
+class OutboxMessageFactory(DjangoModelFactory):
+    """A message of the current kecamatan's outbox (default: dead after its attempts, with the
+    provider's error), written directly: no rendering, no delivery."""
+
+    class Meta:
+        model = "notifications.OutboxMessage"
+
+    event = "application_submitted"
+    template = "application_submitted"
+    channel = "email"
+    recipient = factory.Sequence(lambda n: f"warga{n}@contoh.id")
+    recipient_masked = factory.LazyAttribute(lambda o: f"{o.recipient[0]}***@contoh.id")
+    subject = "Permohonan diterima"
+    body = "Yth. Siti Aminah, permohonan Anda diterima."
+    dedupe_key = factory.Sequence(lambda n: f"uji:{n}")
+    status = "dead"
+    attempts = 4
+    last_error = factory.LazyAttribute(lambda o: f"550 mailbox {o.recipient} unavailable")

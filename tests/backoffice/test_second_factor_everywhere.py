@@ -3,6 +3,8 @@ password is sent to the second-factor page, an anonymous one to the sign-in page
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -27,7 +29,7 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
-        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis").replace("<int:pk>", "1"))
+        pages.append(prefix + re.sub(r"<int:\w+>", "1", str(pattern.pattern).replace("<slug:slug>", "jetis")))
     return pages
 
 

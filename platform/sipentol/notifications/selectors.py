@@ -34,3 +34,13 @@ def outbox_for_dedupe_key(*, dedupe_key: str) -> QuerySet[OutboxMessage]:
 def whatsapp_count(*, start: datetime, end: datetime) -> int:
     """WhatsApp messages this kecamatan queued in [start, end): its meter for the billing quota."""
     return OutboxMessage.objects.filter(channel=Channel.WHATSAPP, created_at__gte=start, created_at__lt=end).count()
+
+
+# Not delivered: a retry is scheduled (failed) or none is left (dead). An operator may send
+# either again (services.outbox_retry).
+UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD)
+
+
+def outbox_undelivered() -> QuerySet[OutboxMessage]:
+    """The current kecamatan's undelivered messages, oldest first."""
+    return OutboxMessage.objects.filter(status__in=UNDELIVERED).order_by("created_at", "pk")

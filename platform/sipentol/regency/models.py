@@ -57,3 +57,34 @@ class ApplicationFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kecamatan_id}:{self.application_id} {self.status}"
+
+
+class KecamatanSnapshot(models.Model):
+    """Figures of one kecamatan that only its own schema knows (storage used, undelivered messages,
+    failed signings), measured by the ops beat job `ops.snapshot_kecamatan_figures` through
+    `tenants.crossing.for_each_kecamatan` and kept here, one row per kecamatan and day (refreshed
+    on each run of that day), so that the ops console's list never queries a kecamatan's schema.
+    Counts and bytes only: no personal data."""
+
+    kecamatan = models.ForeignKey("tenants.Kecamatan", on_delete=models.PROTECT, related_name="snapshots")
+    day = models.DateField()
+    # Bytes of the uploaded files the kecamatan keeps (letters' PDFs are not counted yet).
+    storage_bytes = models.BigIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
+    # Outbox messages not delivered: failed (a retry is scheduled) or dead (no retry left).
+    undelivered_messages = models.PositiveIntegerField(default=0)
+    # Signing batch items that failed in the 30 days before the measurement.
+    failed_signings = models.PositiveIntegerField(default=0)
+    # Items of the go-live checklist (tenants.golive) done at the measurement, of how many.
+    golive_done = models.PositiveSmallIntegerField(default=0)
+    golive_total = models.PositiveSmallIntegerField(default=0)
+    measured_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kecamatan", "day"], name="kecamatan_snapshot_day_unique")]
+        ordering = ["kecamatan", "-day"]
+        verbose_name = _("cuplikan harian kecamatan")
+        verbose_name_plural = _("cuplikan harian kecamatan")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.day}"

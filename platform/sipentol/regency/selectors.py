@@ -16,7 +16,7 @@ from sipentol.lib import sla
 from sipentol.lib.ikm import ikm_from_average_total
 from tenants.models import Kecamatan
 
-from .models import ApplicationFact
+from .models import ApplicationFact, KecamatanSnapshot
 
 
 class Median(Aggregate):
@@ -166,3 +166,17 @@ def month_counts_by_kecamatan(period: Period) -> dict[int, dict[str, int]]:
         .order_by()
     )
     return {row["kecamatan_id"]: {"submitted": row["submitted"], "issued": row["issued"]} for row in rows}
+
+
+def latest_snapshots() -> dict[int, KecamatanSnapshot]:
+    """{kecamatan_id: its most recent daily snapshot} (1 query, whatever the number of kecamatan)."""
+    rows = KecamatanSnapshot.objects.order_by("kecamatan_id", "-day").distinct("kecamatan_id")
+    return {row.kecamatan_id: row for row in rows}
+
+
+def month_snapshots(kecamatan, *, since: dt.date) -> dict[dt.date, KecamatanSnapshot]:
+    """{first day of month: the month's last snapshot} of one kecamatan from `since` on (1 query)."""
+    result: dict[dt.date, KecamatanSnapshot] = {}
+    for row in KecamatanSnapshot.objects.filter(kecamatan=kecamatan, day__gte=since).order_by("day"):
+        result[row.day.replace(day=1)] = row  # later days of the month replace earlier ones
+    return result

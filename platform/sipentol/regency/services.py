@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sipentol.lib.facts import ApplicationFactRow
 
-from .models import ApplicationFact
+from .models import ApplicationFact, KecamatanSnapshot
 
 # The row's fields this table keeps (the tracking code travels to billing only).
 _ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow) if f.name != "tracking_code"]
@@ -45,3 +45,34 @@ class RegencyFactSink:
 
 
 sink = RegencyFactSink()
+
+
+def kecamatan_snapshot_record(
+    *,
+    kecamatan_id: int,
+    day: dt.date,
+    storage_bytes: int,
+    documents: int,
+    undelivered_messages: int,
+    failed_signings: int,
+    golive_done: int = 0,
+    golive_total: int = 0,
+) -> KecamatanSnapshot:
+    """Store the day's measured figures of one kecamatan (insert, or replace that day's row).
+
+    Idempotent: a second run on the same day overwrites the figures with the newer measurement.
+    """
+    snapshot, _created = KecamatanSnapshot.objects.update_or_create(
+        kecamatan_id=kecamatan_id,
+        day=day,
+        defaults={
+            "storage_bytes": storage_bytes,
+            "documents": documents,
+            "undelivered_messages": undelivered_messages,
+            "failed_signings": failed_signings,
+            "golive_done": golive_done,
+            "golive_total": golive_total,
+            "measured_at": timezone.now(),
+        },
+    )
+    return snapshot

@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULE["notifications-sweep-outbox"] = {
     "task": "notifications.sweep_outbox",
     "schedule": 60.0,
 }
+# The ops console's per-kecamatan figures (storage used, undelivered messages, failed signings):
+# today's snapshot of each kecamatan, refreshed every hour (sipentol/ops/services.py).
+CELERY_BEAT_SCHEDULE["ops-snapshot-kecamatan-figures"] = {
+    "task": "ops.snapshot_kecamatan_figures",
+    "schedule": 3600.0,
+}
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {

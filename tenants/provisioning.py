@@ -8,6 +8,7 @@ run them in order. Each step is idempotent: provisioning again repairs, never du
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,3 +41,13 @@ def regency_steps() -> list[Step]:
 
 def kecamatan_steps() -> list[Step]:
     return sorted(_kecamatan_steps.values(), key=lambda s: (s.order, s.name))
+
+
+def kecamatan_step_run(step: Step, *, kecamatan, actor: str, **options):
+    """Run one kecamatan step, giving it the provisioning options its `run` names (e.g.
+    `template_version_id` from the ops console); a step that names none gets only
+    `kecamatan` and `actor`, so options never break a step written before them."""
+    params = inspect.signature(step.run).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        options = {name: value for name, value in options.items() if name in params}
+    return step.run(kecamatan=kecamatan, actor=actor, **options)

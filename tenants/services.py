@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
 from .models import Domain, Kecamatan, OpsEvent
-from .provisioning import kecamatan_steps
+from .provisioning import kecamatan_step_run, kecamatan_steps
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,21 @@ def _domain_ensure(*, kecamatan: Kecamatan, host: str) -> Domain:
 
 
 def kecamatan_provision(
-    *, code: str, name: str, slug: str, status: str = Kecamatan.Status.ONBOARDING, actor: str = "system"
+    *,
+    code: str,
+    name: str,
+    slug: str,
+    status: str = Kecamatan.Status.ONBOARDING,
+    actor: str = "system",
+    run_steps: bool = True,
+    **options,
 ) -> tuple[Kecamatan, bool]:
     """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
 
     An existing kecamatan keeps its status and profile: provisioning never reactivates a
-    suspended office. Returns (kecamatan, created).
+    suspended office. Then the registered kecamatan steps run, each given the `options` it
+    names (`kecamatan_step_run`, e.g. `template_version_id`); `run_steps=False` leaves them to a
+    caller that reports each one (the ops console's provisioning run). Returns (kecamatan, created).
     """
     existing = Kecamatan.objects.filter(code=code).first()
     if existing is None:
@@ -69,8 +78,9 @@ def kecamatan_provision(
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
     # What the apps prepare in it (its own service list, copied from the regency catalog, ...):
     # each step is idempotent and keeps the kecamatan's local changes.
-    for step in kecamatan_steps():
-        step.run(kecamatan=kecamatan, actor=actor)
+    if run_steps:
+        for step in kecamatan_steps():
+            kecamatan_step_run(step, kecamatan=kecamatan, actor=actor, **options)
     return kecamatan, created
 
 

@@ -73,7 +73,12 @@ def test_it_onboards_trowulan_with_a_worker_and_its_invited_admin_lands_on_kanto
     # when: they start provisioning Trowulan from the regency data
     started = ops.post(
         "/ops/kecamatan/baru/",
-        {"regency_code": "35.16.12", "admin_full_name": "Siti Rahayu", "admin_email": ADMIN_EMAIL, "admin_phone": ADMIN_PHONE},
+        {
+            "regency_code": "35.16.12",
+            "admin_full_name": "Siti Rahayu",
+            "admin_email": ADMIN_EMAIL,
+            "admin_phone": ADMIN_PHONE,
+        },
     )
 
     # then: the progress page with its bar, and the run reaches done through the JSON it polls

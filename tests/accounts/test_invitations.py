@@ -100,6 +100,7 @@ def test_it_brings_an_invited_leader_to_the_dashboard(public_client):
     assert get_user_model().objects.get(username="wakil.bupati").regency.role == RegencyRole.LEADER
     assert Client(HTTP_HOST="localhost").get(path).status_code == 410
     assert OpsEvent.objects.filter(action="account_invite", actor=admin.username).exists()
+    assert SignInEvent.objects.filter(action=SignInEvent.Action.INVITATION_ACCEPTED, username="wakil.bupati").exists()
 
 
 def test_it_brings_an_invited_operator_to_the_console(public_client):
@@ -116,7 +117,7 @@ def test_it_brings_an_invited_operator_to_the_console(public_client):
     assert operator.get("/ops/").status_code == 200
 
 
-def test_it_changes_a_role_and_deactivates_an_account_and_audits_both(public_client):
+def test_it_changes_a_role_deactivates_and_reactivates_an_account_and_audits_each(public_client):
     admin = RegencyUserFactory(role=RegencyRole.DISKOMINFO_ADMIN)
     public_sign_in(public_client, admin, "/ops/")
     member = RegencyUserFactory(role=RegencyRole.HELPDESK)
@@ -127,8 +128,11 @@ def test_it_changes_a_role_and_deactivates_an_account_and_audits_both(public_cli
 
     member.refresh_from_db()
     assert (member.regency.role, member.is_active) == (RegencyRole.OPERATOR, False)
+    public_client.post(f"/ops/akun/{member.pk}/aktif/", {"active": "1"})
+    member.refresh_from_db()
+    assert member.is_active
     actions = set(OpsEvent.objects.filter(target=f"user:{member.username}").values_list("action", flat=True))
-    assert actions == {"account_role", "account_deactivate"}
+    assert actions == {"account_role", "account_deactivate", "account_activate"}
 
 
 def test_it_refuses_a_change_to_ones_own_role_or_activity(public_client):

@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from services_catalog.configured.models import KecamatanService
 from sipentol.accounts.models import Invitation, RegencyRole
+from sipentol.lib import storage
 from sipentol.notifications.models import OutboxMessage
 from sipentol.ops.models import ProvisioningRun
 from sipentol.ops.tasks import provisioning_run
@@ -104,6 +106,27 @@ def test_it_duplicates_nothing_when_provisioning_runs_twice():
     assert ProvisioningRun.objects.get(pk=second.pk).status == ProvisioningRun.Status.DONE
     assert _counts(pacet) == after_first
     assert after_first["invitations"] == 1 and after_first["messages"] == 1
+    with tenant_context(pacet):
+        assert storage.get(storage.prefix_ensure()) == storage.PREFIX_MARKER  # the marker under pacet/
+
+
+def test_it_passes_the_chosen_template_version_to_a_step_that_takes_it():
+    seen = []
+    register_kecamatan_step(
+        Step(
+            name="zz_template",
+            label="Templat",
+            run=lambda *, kecamatan, actor, template_version_id: seen.append(template_version_id),
+            order=500,
+        )
+    )
+    try:
+        run = _start(_operator(), {**PACET, "template_version_id": "7"})
+        provisioning_run.apply(args=[run.pk])
+    finally:
+        _kecamatan_steps.pop("zz_template", None)
+
+    assert seen == [7]
 
 
 def test_it_resends_the_first_admin_invitation_with_a_new_link_and_the_old_one_stops(settings):
@@ -113,6 +136,7 @@ def test_it_resends_the_first_admin_invitation_with_a_new_link_and_the_old_one_s
     provisioning_run.apply(args=[run.pk])
     with tenant_context(pacet):
         old_hash = Invitation.objects.get().token_hash
+        old_path = re.search(r"/kantor/undangan/[A-Za-z0-9_-]+/", OutboxMessage.objects.get(channel="email").body)[0]
 
     assert ops.post(f"/ops/kecamatan/proses/{run.pk}/undangan/resend/").status_code == 302
 
@@ -120,6 +144,9 @@ def test_it_resends_the_first_admin_invitation_with_a_new_link_and_the_old_one_s
         invitation = Invitation.objects.get()
         assert invitation.token_hash != old_hash
         assert OutboxMessage.objects.filter(template="account_invitation").count() == 2
+        hours = (invitation.expires_at - timezone.now()).total_seconds() / 3600
+    assert settings.INVITATION_HOURS - 0.1 < hours <= settings.INVITATION_HOURS == 72
+    assert Client(HTTP_HOST="pacet.localhost").get(old_path).status_code == 404  # the old link stops
     assert OpsEvent.objects.filter(action="invitation_resend", kecamatan=pacet).exists()
 
 

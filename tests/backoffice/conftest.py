@@ -12,12 +12,13 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 
+from sipentol.accounts.invitations import invitation_create
 from sipentol.accounts.models import Role
 from tests.accounts.staff import sign_in
 from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, StaffFactory
 
 # Sign-in pages: open to whoever is signing in, so they name no capability.
-SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change"}
+SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change", "invitation"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 DESA = "35.16.16.2013"  # the application's desa (Desa Jetis)
 OTHER_DESA = "35.16.16.2001"
@@ -74,6 +75,9 @@ def office(jetis):
         letter = LetterFactory(application=application)
         complaint = ComplaintFactory(tracking_code=application.tracking_code, application=application)
         member = StaffFactory(role=Role.VERIFIER)
+        _invitation, invitation_token = invitation_create(
+            full_name="Calon Petugas", role=Role.VERIFIER, invited_by="diskominfo", email="calon@example.go.id"
+        )
         service = application.service
         params = {
             "permohonan": {"pk": application.pk, "doc_pk": document.pk},
@@ -87,6 +91,7 @@ def office(jetis):
                 "name": service.form_fields[0]["name"],
             },
             "petugas": {"pk": member.pk},
+            "undangan": {"token": invitation_token},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

@@ -17,7 +17,7 @@ from tests.factories import RegencyUserFactory, StaffFactory
 from .conftest import SIGN_IN_PAGES, backoffice_routes, read
 
 STAFF_PAGES = [r for r in backoffice_routes() if r.name not in SIGN_IN_PAGES]
-PUBLIC_SIGN_IN = {"login", "otp", "reauth", "logout"}
+PUBLIC_SIGN_IN = {"login", "otp", "reauth", "logout", "invitation"}  # an invitation link opens without a sign-in
 
 
 def _public_pages(urlconf: str, prefix: str) -> list[str]:
@@ -27,7 +27,8 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
-        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis"))
+        path = str(pattern.pattern).replace("<slug:slug>", "jetis").replace("<int:pk>", "1")
+        pages.append(prefix + path.replace("<str:action>", "resend"))
     return pages
 
 

@@ -23,6 +23,9 @@ class Kecamatan(TenantMixin):
     whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     office_hours = models.CharField(_("jam layanan"), max_length=200, blank=True)
+    # While onboarding or suspended: the day the office plans to take applications (shown on the
+    # page that refuses a submission). Optional; set by Diskominfo on the go-live page.
+    opens_on = models.DateField(_("rencana tanggal buka layanan"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

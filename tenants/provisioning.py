@@ -8,7 +8,6 @@ run them in order. Each step is idempotent: provisioning again repairs, never du
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +18,9 @@ class Step:
     label: str  # what a person reads in a progress list
     run: Callable  # regency steps: run(actor=...) -> str; kecamatan steps: run(kecamatan=..., actor=...) -> object
     order: int = 100
+    # Options of `kecamatan_provision` this step takes as keyword arguments besides kecamatan and
+    # actor: "template_version" (the regency template version to copy), "created" (a new kecamatan).
+    options: tuple[str, ...] = ()
 
 
 _regency_steps: dict[str, Step] = {}
@@ -43,11 +45,8 @@ def kecamatan_steps() -> list[Step]:
     return sorted(_kecamatan_steps.values(), key=lambda s: (s.order, s.name))
 
 
-def kecamatan_step_run(step: Step, *, kecamatan, actor: str, **options):
-    """Run one kecamatan step, giving it the provisioning options its `run` names (e.g.
-    `template_version_id` from the ops console); a step that names none gets only
-    `kecamatan` and `actor`, so options never break a step written before them."""
-    params = inspect.signature(step.run).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        options = {name: value for name, value in options.items() if name in params}
-    return step.run(kecamatan=kecamatan, actor=actor, **options)
+def kecamatan_step_run(step: Step, *, kecamatan, actor: str, template_version=None, created: bool = False):
+    """Run one kecamatan step with the provisioning options it names in `step.options`: the one
+    way `kecamatan_provision` and the ops console's provisioning run call a step."""
+    options = {"template_version": template_version, "created": created}
+    return step.run(kecamatan=kecamatan, actor=actor, **{name: options[name] for name in step.options})

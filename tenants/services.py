@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from .golive import GoLiveIncomplete, missing_items
 from .models import Domain, Kecamatan, OpsEvent
 from .provisioning import kecamatan_step_run, kecamatan_steps
 
@@ -55,15 +56,18 @@ def kecamatan_provision(
     slug: str,
     status: str = Kecamatan.Status.ONBOARDING,
     actor: str = "system",
+    template_version: object | None = None,
     run_steps: bool = True,
-    **options,
 ) -> tuple[Kecamatan, bool]:
     """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
 
     An existing kecamatan keeps its status and profile: provisioning never reactivates a
-    suspended office. Then the registered kecamatan steps run, each given the `options` it
-    names (`kecamatan_step_run`, e.g. `template_version_id`); `run_steps=False` leaves them to a
-    caller that reports each one (the ops console's provisioning run). Returns (kecamatan, created).
+    suspended office. `template_version` (a services_catalog RegencyTemplateVersion) is the
+    regency template whose configuration the "configuration copy" step gives the kecamatan;
+    left out, a new kecamatan gets Jetis's latest (see services_catalog.blueprints).
+    `run_steps=False` creates only the schema and domain, leaving the registered steps to a
+    caller that reports each one (`tenants.provisioning.kecamatan_step_run`; the ops console's
+    provisioning run). Returns (kecamatan, created).
     """
     existing = Kecamatan.objects.filter(code=code).first()
     if existing is None:
@@ -80,16 +84,36 @@ def kecamatan_provision(
     # each step is idempotent and keeps the kecamatan's local changes.
     if run_steps:
         for step in kecamatan_steps():
-            kecamatan_step_run(step, kecamatan=kecamatan, actor=actor, **options)
+            kecamatan_step_run(
+                step, kecamatan=kecamatan, actor=actor, template_version=template_version, created=created
+            )
     return kecamatan, created
 
 
+def kecamatan_has_been_live(kecamatan: Kecamatan) -> bool:
+    """Was it ever active (provisioned active, like Jetis, or switched to active since)?"""
+    return OpsEvent.objects.filter(kecamatan=kecamatan, to_status=Kecamatan.Status.ACTIVE).exists()
+
+
 def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
-    """Activate, suspend or resume a kecamatan; audited; routing sees it at once."""
+    """Activate, suspend or resume a kecamatan; audited; routing sees it at once.
+
+    Going live the first time needs the complete go-live checklist (`tenants.golive`): otherwise
+    GoLiveIncomplete, listing the items not done. Resuming a kecamatan that has been live before
+    is not held back by the checklist (a suspension is an incident; its data and staff stay).
+    """
     if status not in Kecamatan.Status.values:
         raise ValueError(f"unknown status {status!r}")
     if status == Kecamatan.Status.SUSPENDED and not reason.strip():
         raise ValueError("a suspension needs a reason")
+    if (
+        status == Kecamatan.Status.ACTIVE
+        and kecamatan.status != Kecamatan.Status.ACTIVE
+        and not kecamatan_has_been_live(kecamatan)
+    ):
+        missing = missing_items(kecamatan)
+        if missing:
+            raise GoLiveIncomplete(missing)
     with transaction.atomic():
         kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
         if kecamatan.status == status:
@@ -149,3 +173,22 @@ def ops_event_record(
         details=details or {},
         ip_address=ip_address,
     )
+
+
+def kecamatan_set_opening(*, kecamatan: Kecamatan, opens_on, actor: str) -> Kecamatan:
+    """The day the office plans to take applications (None: not known yet); audited."""
+    with transaction.atomic():
+        kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+        if kecamatan.opens_on == opens_on:
+            return kecamatan
+        kecamatan.opens_on = opens_on
+        kecamatan.save(update_fields=["opens_on", "updated_at"])  # signal forgets routes
+        OpsEvent.objects.create(
+            kecamatan=kecamatan, actor=actor, action="opening", reason=opens_on.isoformat() if opens_on else "-"
+        )
+    return kecamatan
+
+
+def kecamatan_audit(*, kecamatan: Kecamatan, actor: str, action: str, reason: str = "") -> OpsEvent:
+    """An audit row about the kecamatan for something done inside it (e.g. trial data purged)."""
+    return ops_event_record(kecamatan=kecamatan, actor=actor, action=action[:30], reason=reason)

@@ -26,6 +26,7 @@ from sipentol.applications.services import CODE_ALPHABET, kecamatan_code_prefix
 from sipentol.feedback.models import Complaint
 from sipentol.letters.models import Letter
 from sipentol.lib import sla, storage
+from sipentol.privacy.models import PrivacyRequest
 from tenants.models import Desa
 from tests.applications.conftest import form_values, pdf_file
 
@@ -282,3 +283,13 @@ class ComplaintFactory(DjangoModelFactory):
     category = Complaint.Category.TIME
     text = "Surat saya belum selesai padahal sudah lewat batas waktu."
     name = "Budi"
+
+
+class PrivacyRequestFactory(DjangoModelFactory):
+    """A citizen's correction request on `application` (give one), as it reaches the admin."""
+
+    class Meta:
+        model = PrivacyRequest
+
+    kind = PrivacyRequest.Kind.CORRECTION
+    details = "Nama saya tertulis Siti Aminah, seharusnya Siti Aminah Rahayu."

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from services_catalog.blueprints import template_publish
 from services_catalog.configured.models import KecamatanService
 from sipentol.accounts.models import Invitation, RegencyRole
 from sipentol.lib import storage
@@ -110,23 +111,28 @@ def test_it_duplicates_nothing_when_provisioning_runs_twice():
         assert storage.get(storage.prefix_ensure()) == storage.PREFIX_MARKER  # the marker under pacet/
 
 
-def test_it_passes_the_chosen_template_version_to_a_step_that_takes_it():
+def test_it_passes_the_chosen_template_version_to_the_steps_that_take_it(jetis):
+    version = template_publish(kecamatan=jetis, name="Templat uji onboarding", actor="admin.jetis")
     seen = []
     register_kecamatan_step(
         Step(
             name="zz_template",
             label="Templat",
-            run=lambda *, kecamatan, actor, template_version_id: seen.append(template_version_id),
+            run=lambda *, kecamatan, actor, template_version: seen.append(template_version),
             order=500,
+            options=("template_version",),
         )
     )
     try:
-        run = _start(_operator(), {**PACET, "template_version_id": "7"})
+        ops = _operator()
+        assert f'value="{version.pk}"' in ops.get("/ops/kecamatan/baru/").content.decode()
+        run = _start(ops, {**PACET, "template_version_id": str(version.pk)})
         provisioning_run.apply(args=[run.pk])
     finally:
         _kecamatan_steps.pop("zz_template", None)
 
-    assert seen == [7]
+    assert seen == [version]
+    assert ProvisioningRun.objects.get(pk=run.pk).status == ProvisioningRun.Status.DONE
 
 
 def test_it_resends_the_first_admin_invitation_with_a_new_link_and_the_old_one_stops(settings):

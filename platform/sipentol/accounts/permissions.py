@@ -39,10 +39,18 @@ class Capability(StrEnum):
     CONFIGURE_SERVICES = "configure_services"
     MANAGE_STAFF = "manage_staff"
     EDIT_OFFICE_PROFILE = "edit_office_profile"
+    VIEW_GOLIVE_CHECKLIST = "view_golive_checklist"  # the go-live checklist while onboarding
+    PURGE_TRIALS = "purge_trials"  # delete the trial applications run while onboarding
+
+    PUBLISH_TEMPLATE = "publish_template"  # the kecamatan's configuration as a regency template (model kecamatan)
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
     VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+    VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
+
+    # personal data (UU 27/2022)
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
 
 
 _EVERY_STAFF = frozenset(Role)
@@ -68,9 +76,14 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
     Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
+    Capability.VIEW_GOLIVE_CHECKLIST: _LEADERS,
+    Capability.PURGE_TRIALS: frozenset({Role.ADMIN}),
+    Capability.PUBLISH_TEMPLATE: frozenset({Role.ADMIN}),
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
+    Capability.VIEW_USAGE: frozenset({Role.ADMIN}),
+    Capability.HANDLE_PRIVACY_REQUESTS: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (

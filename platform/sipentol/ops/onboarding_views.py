@@ -25,6 +25,7 @@ from .provisioning import (
     provisioning_retry,
     provisioning_start,
     regency_choices,
+    template_versions,
 )
 from .views import ops_audit, ops_capability_required, ops_required
 
@@ -36,7 +37,7 @@ def _template_version(raw: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise ValidationError({"template_version_id": _("Versi templat berupa angka, atau kosongkan (terbaru Jetis).")})
+        raise ValidationError({"template_version_id": _("Pilih versi templat dari daftar.")})
     return int(raw)
 
 
@@ -71,7 +72,13 @@ def kecamatan_new(request):
     return render(
         request,
         "ops/kecamatan_new.html",
-        {"choices": choices, "values": values, "errors": errors, "plan": provisioning_plan()},
+        {
+            "choices": choices,
+            "values": values,
+            "errors": errors,
+            "plan": provisioning_plan(),
+            "versions": template_versions(),
+        },
         status=400 if errors else 200,
     )
 

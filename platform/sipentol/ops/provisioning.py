@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
+from services_catalog.models import RegencyTemplateVersion
 from sipentol.accounts.invitations import (
     VALID,
     invitation_create,
@@ -67,6 +68,11 @@ def provisioning_plan() -> list[RunStep]:
         plan.append(RunStep("dev_ca", str(gettext_lazy("Sertifikat penanda tangan (CA pengembangan)"))))
     plan.append(RunStep("invitation", str(gettext_lazy("Undangan admin kecamatan pertama"))))
     return plan
+
+
+def template_versions():
+    """The published regency template versions one may choose (empty choice: Jetis's latest)."""
+    return RegencyTemplateVersion.objects.select_related("template").order_by("template__name", "-number")
 
 
 def regency_choices() -> list[dict]:
@@ -140,6 +146,8 @@ def provisioning_start(
 ) -> ProvisioningRun:
     """Record a run and queue its task after commit. A run already open for the kecamatan is
     returned instead of a second one (a double click starts nothing twice)."""
+    if template_version_id is not None and not RegencyTemplateVersion.objects.filter(pk=template_version_id).exists():
+        raise ValidationError({"template_version_id": _("Versi templat itu tidak ada. Pilih dari daftar.")})
     fields = _clean(
         code=code,
         name=name,
@@ -240,8 +248,12 @@ def _run_step(run: ProvisioningRun, step: RunStep, kecamatan: Kecamatan | None):
     if step.name.startswith("step:"):
         wanted = step.name.removeprefix("step:")
         registered = next(s for s in kecamatan_steps() if s.name == wanted)
-        options = {"template_version_id": run.template_version_id}
-        return kecamatan, kecamatan_step_run(registered, kecamatan=kecamatan, actor=run.started_by, **options)
+        version = RegencyTemplateVersion.objects.filter(pk=run.template_version_id).first()
+        created = any(e["name"] == "schema" and e["result"] == "created" for e in run.steps_done)
+        result = kecamatan_step_run(
+            registered, kecamatan=kecamatan, actor=run.started_by, template_version=version, created=created
+        )
+        return kecamatan, result
     if step.name == "storage":
         with tenant_context(kecamatan):
             return kecamatan, storage.prefix_ensure()

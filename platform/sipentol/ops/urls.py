@@ -2,7 +2,7 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
-from . import accounts_views, onboarding_views
+from . import accounts_views, billing_views, golive_views, onboarding_views, privacy_views, template_views
 from . import views as ops_views
 
 app_name = "ops"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("masuk/ulang/", signin.reauthenticate, SITE, name="reauth"),
     path("keluar/", signin.logout, SITE, name="logout"),
     path("kecamatan/<slug:slug>/status/", ops_views.set_status, name="set-status"),
+    path("kecamatan/<slug:slug>/siap-layanan/", golive_views.golive, name="golive"),
+    path("kecamatan/<slug:slug>/tanggal-buka/", golive_views.set_opening, name="set-opening"),
     path("akun/kode-pendaftaran/", ops_views.enrolment_code, name="enrolment-code"),
     path("undangan/<str:token>/", signin.invitation_accept, SITE, name="invitation"),
     path("kecamatan/baru/", onboarding_views.kecamatan_new, name="kecamatan-new"),
@@ -30,4 +32,14 @@ urlpatterns = [
     path("akun/<int:pk>/peran/", accounts_views.account_role, name="account-role"),
     path("akun/<int:pk>/aktif/", accounts_views.account_active, name="account-active"),
     path("akun/undangan/<int:pk>/<str:action>/", accounts_views.invitation_action, name="account-invitation"),
+    path("templat/", template_views.templates, name="templates"),
+    path("templat/beda/", template_views.template_diff, name="template-diff"),
+    path("templat/model/<slug:slug>/", template_views.template_source, name="template-source"),
+    path("tagihan/", billing_views.billing, name="billing"),
+    path("tagihan/paket/baru/", billing_views.plan_edit, name="plan-create"),
+    path("tagihan/paket/<int:pk>/", billing_views.plan_edit, name="plan-edit"),
+    path("tagihan/kecamatan/<slug:slug>/paket/", billing_views.subscription_plan, name="subscription-plan"),
+    path("tagihan/laporan/<int:pk>/", billing_views.statement_download, name="statement-download"),
+    path("privasi/", privacy_views.retention, name="retention"),
+    path("privasi/simpan/", privacy_views.retention_set, name="retention-set"),
 ]

@@ -22,6 +22,7 @@ from sipentol.accounts.permissions import RegencyCapability, regency_can
 from sipentol.accounts.services import sign_in_event_record, two_factor_reset
 from sipentol.accounts.signin import Site, recent_password_required, second_factor_required
 from sipentol.health import run_checks
+from tenants.golive import GoLiveIncomplete
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
 from tenants.services import kecamatan_set_status, ops_event_record
@@ -99,6 +100,13 @@ def set_status(request, slug: str):
             reason=request.POST.get("reason", ""),
             actor=request.user.get_username(),
         )
+    except GoLiveIncomplete as refusal:
+        messages.error(
+            request,
+            _("Kecamatan %(name)s belum dapat diaktifkan. Butir daftar periksa yang belum selesai: %(items)s.")
+            % {"name": kecamatan.name, "items": "; ".join(str(s.check.label) for s in refusal.missing)},
+        )
+        return redirect("ops:golive", slug=kecamatan.slug)
     except ValueError:
         messages.error(
             request,

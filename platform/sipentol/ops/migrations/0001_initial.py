@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0002_ops_event_audit'),
+        ('tenants', '0003_ops_event_audit'),
     ]
 
     operations = [

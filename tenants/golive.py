@@ -4,7 +4,7 @@ The items live in several apps (office profile here, officials and staff in acco
 in services_catalog, letterhead and signer in letters, the trial run in applications), and
 `tenants` imports none of them: each app registers its items from its `AppConfig.ready()`:
 
-    register_check(Check(name="staff", label=_("..."), evaluate=fn, fix_url_name="staff:..."))
+    register_check(Check(name="staff", label=LABEL, evaluate=fn, fix_url_name="staff:..."))
 
 `evaluate(kecamatan)` runs inside the kecamatan's schema and returns `(done, detail)`: `detail`
 says what is there or what is missing, for a person. `fix_url_name` is a URL name of the

@@ -43,3 +43,10 @@ def regency_steps() -> list[Step]:
 
 def kecamatan_steps() -> list[Step]:
     return sorted(_kecamatan_steps.values(), key=lambda s: (s.order, s.name))
+
+
+def kecamatan_step_run(step: Step, *, kecamatan, actor: str, template_version=None, created: bool = False):
+    """Run one kecamatan step with the provisioning options it names in `step.options`: the one
+    way `kecamatan_provision` and the ops console's provisioning run call a step."""
+    options = {"template_version": template_version, "created": created}
+    return step.run(kecamatan=kecamatan, actor=actor, **{name: options[name] for name in step.options})

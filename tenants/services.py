@@ -15,7 +15,7 @@ from django_tenants.utils import schema_exists
 
 from .golive import GoLiveIncomplete, missing_items
 from .models import Domain, Kecamatan, OpsEvent
-from .provisioning import kecamatan_steps
+from .provisioning import kecamatan_step_run, kecamatan_steps
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def kecamatan_provision(
     status: str = Kecamatan.Status.ONBOARDING,
     actor: str = "system",
     template_version: object | None = None,
+    run_steps: bool = True,
 ) -> tuple[Kecamatan, bool]:
     """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
 
@@ -64,7 +65,9 @@ def kecamatan_provision(
     suspended office. `template_version` (a services_catalog RegencyTemplateVersion) is the
     regency template whose configuration the "configuration copy" step gives the kecamatan;
     left out, a new kecamatan gets Jetis's latest (see services_catalog.blueprints).
-    Returns (kecamatan, created).
+    `run_steps=False` creates only the schema and domain, leaving the registered steps to a
+    caller that reports each one (`tenants.provisioning.kecamatan_step_run`; the ops console's
+    provisioning run). Returns (kecamatan, created).
     """
     existing = Kecamatan.objects.filter(code=code).first()
     if existing is None:
@@ -79,9 +82,11 @@ def kecamatan_provision(
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
     # What the apps prepare in it (its own service list, copied from the regency catalog, ...):
     # each step is idempotent and keeps the kecamatan's local changes.
-    options = {"template_version": template_version, "created": created}
-    for step in kecamatan_steps():
-        step.run(kecamatan=kecamatan, actor=actor, **{name: options[name] for name in step.options})
+    if run_steps:
+        for step in kecamatan_steps():
+            kecamatan_step_run(
+                step, kecamatan=kecamatan, actor=actor, template_version=template_version, created=created
+            )
     return kecamatan, created
 
 

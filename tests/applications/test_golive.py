@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.services import kecamatan_service_update
-from sipentol.accounts.models import Role
+from sipentol.accounts.models import RegencyRole, Role
 from sipentol.applications import services
 from sipentol.applications.models import Application, Status
 from sipentol.letters import pki
@@ -27,8 +27,8 @@ from sipentol.regency.models import ApplicationFact
 from tenants.golive import GoLiveIncomplete, checklist
 from tenants.models import Kecamatan, OpsEvent
 from tenants.services import kecamatan_set_status
-from tests.accounts.staff import PASSWORD, public_sign_in, staff_client
-from tests.factories import ApplicationFactory, StaffFactory, jpeg_bytes
+from tests.accounts.staff import public_sign_in, staff_client
+from tests.factories import ApplicationFactory, RegencyUserFactory, StaffFactory, jpeg_bytes
 
 from .conftest import apply_payload
 from .signing import run_signing_tasks
@@ -92,11 +92,13 @@ def test_it_activates_a_kecamatan_only_once_its_trial_reached_a_signed_letter(tr
 
 
 def test_it_shows_the_checklist_and_the_refusal_on_the_ops_console(trowulan):
-    operator = get_user_model().objects.create_user("ops-golive", password=PASSWORD, is_staff=True)
+    operator = RegencyUserFactory(username="ops-golive", role=RegencyRole.OPERATOR, totp_enrolled=False)
     client = public_sign_in(Client(HTTP_HOST="localhost"), operator, prefix="/ops/")
 
     page = client.get("/ops/kecamatan/trowulan/siap-layanan/").content.decode()
-    refused = client.post("/ops/kecamatan/trowulan/status/", {"status": "active"}, follow=True).content.decode()
+    refused = client.post(
+        "/ops/kecamatan/trowulan/status/", {"status": "active", "reason": "siap"}, follow=True
+    ).content.decode()
 
     assert 'data-check="trial"' in page
     assert "http://trowulan.localhost" in page and "/kantor/profil-kantor/" in page
@@ -105,7 +107,7 @@ def test_it_shows_the_checklist_and_the_refusal_on_the_ops_console(trowulan):
 
 
 def test_it_shows_the_opening_date_set_on_the_ops_console_on_the_refusal_page(trowulan, domisili):
-    operator = get_user_model().objects.create_user("ops-tanggal", password=PASSWORD, is_staff=True)
+    operator = RegencyUserFactory(username="ops-tanggal", role=RegencyRole.OPERATOR, totp_enrolled=False)
     client = public_sign_in(Client(HTTP_HOST="localhost"), operator, prefix="/ops/")
 
     client.post("/ops/kecamatan/trowulan/tanggal-buka/", {"opens_on": "2026-09-01"})

@@ -12,12 +12,13 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 
+from sipentol.accounts.invitations import invitation_create
 from sipentol.accounts.models import Role
 from tests.accounts.staff import sign_in
 from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, PrivacyRequestFactory, StaffFactory
 
 # Sign-in pages: open to whoever is signing in, so they name no capability.
-SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change"}
+SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change", "invitation"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 DESA = "35.16.16.2013"  # the application's desa (Desa Jetis)
 OTHER_DESA = "35.16.16.2001"
@@ -75,6 +76,9 @@ def office(jetis):
         letter = LetterFactory(application=application)
         complaint = ComplaintFactory(tracking_code=application.tracking_code, application=application)
         member = StaffFactory(role=Role.VERIFIER)
+        _invitation, invitation_token = invitation_create(
+            full_name="Calon Petugas", role=Role.VERIFIER, invited_by="diskominfo", email="calon@example.go.id"
+        )
         privacy_request = PrivacyRequestFactory(application=application)
         service = application.service
         params = {
@@ -89,6 +93,7 @@ def office(jetis):
                 "name": service.form_fields[0]["name"],
             },
             "petugas": {"pk": member.pk},
+            "undangan": {"token": invitation_token},
             "privasi": {"pk": privacy_request.pk},
         }
     connection.set_schema_to_public()

@@ -19,7 +19,7 @@ from tests.factories import RegencyUserFactory, StaffFactory
 from .conftest import SIGN_IN_PAGES, backoffice_routes, read
 
 STAFF_PAGES = [r for r in backoffice_routes() if r.name not in SIGN_IN_PAGES]
-PUBLIC_SIGN_IN = {"login", "otp", "reauth", "logout"}
+PUBLIC_SIGN_IN = {"login", "otp", "reauth", "logout", "invitation"}  # an invitation link opens without a sign-in
 
 
 def _public_pages(urlconf: str, prefix: str) -> list[str]:
@@ -29,7 +29,8 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
-        pages.append(prefix + re.sub(r"<int:\w+>", "1", str(pattern.pattern).replace("<slug:slug>", "jetis")))
+        path = re.sub(r"<int:\w+>", "1", str(pattern.pattern).replace("<slug:slug>", "jetis"))
+        pages.append(prefix + path.replace("<str:action>", "resend"))
     return pages
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -19,13 +18,13 @@ from services_catalog.blueprints import (
 from services_catalog.configured.models import KecamatanService, ServiceRequirement
 from services_catalog.configured.services import kecamatan_service_update, service_requirement_update
 from services_catalog.models import RegencyTemplateVersion, TemplateApplication
-from sipentol.accounts.models import Role
+from sipentol.accounts.models import RegencyRole, Role
 from sipentol.letters.models import LetterTemplate
 from tenants.blueprints import NotAllowed, check_allowed, section_get
 from tenants.models import Kecamatan
 from tenants.services import kecamatan_provision, kecamatan_set_status
-from tests.accounts.staff import PASSWORD, public_sign_in, staff_client
-from tests.factories import ApplicationFactory, StaffFactory
+from tests.accounts.staff import public_sign_in, staff_client
+from tests.factories import ApplicationFactory, RegencyUserFactory, StaffFactory
 
 
 def _text(response) -> str:
@@ -199,7 +198,7 @@ def test_it_shows_versions_and_their_diff_in_the_ops_console_and_marks_a_model(j
     v1 = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin")
     _set_sla(jetis, "legalisir", _sla(jetis, "legalisir") + 1)
     v2 = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin")
-    ops = get_user_model().objects.create_user("ops-templat", password=PASSWORD, is_staff=True)
+    ops = RegencyUserFactory(username="ops-templat", role=RegencyRole.OPERATOR, totp_enrolled=False)
     public_sign_in(public_client, ops, "/ops/")
 
     page = _text(public_client.get("/ops/templat/"))

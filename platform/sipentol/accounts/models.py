@@ -113,6 +113,8 @@ class SignInEvent(models.Model):
         REAUTHENTICATED = "reauthenticated", _("Kata sandi dikonfirmasi ulang")
         TWO_FACTOR_RESET = "2fa_reset", _("Verifikasi dua langkah direset")
         BACKUP_CODES_RENEWED = "backup_renewed", _("Kode cadangan baru dibuat")
+        INVITATION_ACCEPTED = "invite_accepted", _("Undangan diterima, akun dibuat")
+        INVITATION_REFUSED = "invite_refused", _("Tautan undangan ditolak")
 
     at = models.DateTimeField(auto_now_add=True)
     site = models.CharField(max_length=20)
@@ -153,3 +155,36 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment code of {self.user_id}, until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A one-time link inviting a person to make their own account, in the schema where the
+    account will live: a kecamatan's (its first admin, `role` a `Role`) or the public one
+    (Diskominfo and regency accounts, `role` a `RegencyRole`). Only the token's hash is kept;
+    the rules (validity, single use, revocation) live in `accounts/invitations.py`."""
+
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("nomor WhatsApp"), max_length=20, blank=True)
+    username = models.CharField(_("nama pengguna yang disarankan"), max_length=150, blank=True)
+    role = models.CharField(_("peran"), max_length=20)
+    position = models.CharField(_("jabatan"), max_length=120, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The inviter lives in the public schema, the invitation maybe in a kecamatan's: a name, not a key.
+    invited_by = models.CharField(_("diundang oleh"), max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("terakhir dikirim"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    used_at = models.DateTimeField(_("dipakai pada"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("undangan akun")
+        verbose_name_plural = _("undangan akun")
+
+    def __str__(self) -> str:
+        return f"invitation of {self.full_name} as {self.role}, until {self.expires_at:%Y-%m-%d %H:%M}"

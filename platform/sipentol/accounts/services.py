@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipentol.lib import metering
 
-from .models import EnrolmentCode, Role, SignInEvent, StaffEvent, StaffProfile
-from .permissions import Capability, can, roles_with
+from .models import EnrolmentCode, RegencyProfile, RegencyRole, Role, SignInEvent, StaffEvent, StaffProfile
+from .permissions import REGENCY_PERMISSIONS, Capability, RegencyCapability, can, roles_with
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
@@ -327,3 +327,53 @@ def staff_event_record(*, actor, staff, action: str, details: dict | None = None
     """One line of a staff account's history, written by another app's step on that account
     (e.g. letters' certificate upload), in the caller's transaction. Never holds a secret."""
     return StaffEvent.objects.create(actor=actor, staff=staff, action=action, details=details or {})
+
+
+# ------------------------------------------------------------------ Diskominfo and regency accounts (public schema)
+
+
+def _other_regency_managers(*, user) -> int:
+    """Other active accounts that manage regency accounts: the last of them is never lost."""
+    return (
+        RegencyProfile.objects.select_for_update()
+        .filter(role__in=REGENCY_PERMISSIONS[RegencyCapability.MANAGE_REGENCY_USERS], user__is_active=True)
+        .exclude(user=user)
+        .count()
+    )
+
+
+def regency_account_set_role(*, actor, user, role: str) -> RegencyProfile:
+    """Change a Diskominfo or regency account's role (one of RegencyRole); one's own role stays,
+    and the last account that manages accounts keeps that power."""
+    if role not in RegencyRole.values:
+        raise ValidationError({"role": _("Pilih peran dari daftar.")})
+    if user.pk == actor.pk:
+        raise ValidationError(_("Anda tidak dapat mengubah peran akun Anda sendiri. Minta admin lain."))
+    with transaction.atomic():
+        profile = RegencyProfile.objects.select_for_update().get(user=user)
+        managers = REGENCY_PERMISSIONS[RegencyCapability.MANAGE_REGENCY_USERS]
+        if profile.role in managers and role not in managers and not _other_regency_managers(user=user):
+            raise ValidationError(_("Ini Admin Diskominfo terakhir. Jadikan akun lain admin dulu."))
+        profile.role = role
+        profile.save(update_fields=["role"])
+    return profile
+
+
+def regency_account_set_active(*, actor, user, active: bool):
+    """Deactivate (cannot sign in; open sessions end) or reactivate a Diskominfo or regency account."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if user.is_active == active:
+            return user
+        if not active and user.pk == actor.pk:
+            raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."))
+        if (
+            not active
+            and getattr(getattr(user, "regency", None), "role", None)
+            in REGENCY_PERMISSIONS[RegencyCapability.MANAGE_REGENCY_USERS]
+            and not _other_regency_managers(user=user)
+        ):
+            raise ValidationError(_("Ini Admin Diskominfo terakhir. Jadikan akun lain admin dulu."))
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return user

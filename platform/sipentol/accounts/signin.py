@@ -12,6 +12,10 @@ views with it. The steps, on every site:
    tokens, each usable once). An account without an authenticator first gives the one-time
    enrolment code an admin issued (`services.enrolment_code_issue`); only then does the page
    show the TOTP secret, and confirming it shows ten backup codes once.
+An invited person (`invitations.py`) starts instead at `invitation_accept`: the link's token
+stands in for the password and for the enrolment code; they choose a username and password,
+then enrol their authenticator on the same second-factor page and land on their site.
+
 3. `REAUTH_SECONDS` after the password, changing one's password or second factor asks for the
    password again (`recent_password_required`, `reauthenticate`).
 
@@ -33,10 +37,14 @@ from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
+from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, user_login_failed
+from django.contrib.auth import authenticate, get_user_model, password_validation, user_login_failed
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,7 +57,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import middleware, services
+from . import invitations, middleware, services
 from .models import SignInEvent
 from .permissions import staff_role
 
@@ -374,3 +382,105 @@ def backup_codes_renew(request, site: Site):
         return redirect(_with_next(site.otp_url, request, site))
 
     return renew(request)
+
+
+# ------------------------------------------------------------------ invitations
+
+
+class InvitationForm(forms.Form):
+    username = forms.CharField(
+        label=gettext_lazy("Nama pengguna"), max_length=150, validators=[get_user_model().username_validator]
+    )
+    password1 = forms.CharField(label=gettext_lazy("Kata sandi baru"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=gettext_lazy("Ulangi kata sandi"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Kedua kata sandi tidak sama. Ketik ulang."))
+        elif first and data.get("username"):
+            candidate = get_user_model()(
+                username=data["username"], first_name=self.invitation.full_name, email=self.invitation.email
+            )
+            try:
+                password_validation.validate_password(first, user=candidate)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+def _invitation_refused_key(request) -> str:
+    return f"invitation-refused:{get_client_ip_address(request)}"
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str, site: Site):
+    """An invitation's link: who is invited, then username and password (Django's validators);
+    the account is made with the invitation's role, the invitation is spent, and the person goes
+    on to enrol an authenticator (the invitation stands in for the enrolment code), sees the
+    backup codes once and lands on the site. A link that is unknown, expired, used or revoked
+    gets a page saying whom to ask; unknown links count towards a lock of the client address
+    (AXES_FAILURE_LIMIT per AXES_COOLOFF_TIME), and every refusal is a SignInEvent."""
+    if cache.get(_invitation_refused_key(request), 0) >= settings.AXES_FAILURE_LIMIT:
+        _record(request, site, SignInEvent.Action.LOCKED_OUT, username="", reason="invitation")
+        return locked_out(request)
+    invitation, state = invitations.invitation_lookup(token)
+    if state != invitations.VALID:
+        if invitation is None:
+            key = _invitation_refused_key(request)
+            cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+            cache.incr(key)
+        username = invitation.username if invitation else ""
+        _record(request, site, SignInEvent.Action.INVITATION_REFUSED, username=username, reason=state)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"state": state, "invitation": invitation, "site": site},
+            status=404 if invitation is None else 410,
+        )
+    if invitations.invitation_site_prefix(invitation) != site.prefix:
+        raise Http404("this invitation belongs to another site")
+    form = InvitationForm(request.POST or None, invitation=invitation, initial={"username": invitation.username})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.invitation_accept(
+                invitation=invitation, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            form.add_error("username" if hasattr(exc, "error_dict") else None, exc)
+        else:
+            user = authenticate(request, username=user.get_username(), password=form.cleaned_data["password1"])
+            auth_login(request, user)
+            now = int(time.time())
+            request.session.update(
+                {AUTH_AT: now, middleware.STARTED: now, middleware.LAST_SEEN: now, ENROLMENT_OPENED: user.pk}
+            )
+            _record(
+                request,
+                site,
+                SignInEvent.Action.INVITATION_ACCEPTED,
+                username=user.get_username(),
+                user=user,
+                invitation=invitation.pk,
+            )
+            return redirect(f"{site.otp_url}?{urlencode({'next': site.prefix})}")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "role": invitations.invitation_roles()(invitation.role).label,
+            "form": form,
+            "site": site,
+            "kecamatan": getattr(request, "tenant", None),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("masuk/ulang/", views.reauth_view, name="reauth"),
     path("masuk/kode-cadangan/", views.backup_codes_view, name="backup-codes"),
     path("keluar/", views.logout_view, name="logout"),
+    path("undangan/<str:token>/", views.invitation_view, name="invitation"),
     path("ganti-kata-sandi/", views.password_change_view, name="password-change"),
     path("petugas/", admin.staff_list, name="staff-admin-list"),
     path("petugas/tambah/", admin.staff_create, name="staff-admin-create"),

@@ -34,6 +34,10 @@ def reauth_view(request):
     return signin.reauthenticate(request, STAFF)
 
 
+def invitation_view(request, token: str):
+    return signin.invitation_accept(request, token, STAFF)
+
+
 def backup_codes_view(request):
     return signin.backup_codes_renew(request, STAFF)
 

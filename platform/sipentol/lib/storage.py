@@ -8,6 +8,7 @@ gets a file only through an authorised view or a short-lived presigned URL.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import uuid
@@ -185,6 +186,22 @@ def presigned_get(key: str, *, seconds: int | None = None, filename: str | None 
 def ping() -> None:
     with _answering():
         client().bucket_exists(settings.S3_BUCKET)
+
+
+PREFIX_MARKER = b"SIPENTOL: object prefix of this kecamatan\n"
+
+
+def prefix_ensure() -> str:
+    """Provisioning: write (once) and read back a marker under the current kecamatan's prefix,
+    proving the bucket takes and gives back its objects before anyone uploads. Idempotent: the
+    marker's key is derived from the schema, so a second run finds it. Returns its key."""
+    ensure_bucket()
+    key = f"{_schema()}/{uuid.uuid5(uuid.NAMESPACE_URL, f'sipentol:prefix-marker:{_schema()}').hex}"
+    if not exists(key):
+        put(io.BytesIO(PREFIX_MARKER), content_type="text/plain", length=len(PREFIX_MARKER), key=key)
+    if get(key) != PREFIX_MARKER:
+        raise StorageUnavailable(f"object storage gave back another marker for {key}")
+    return key
 
 
 def prefix_size() -> int:

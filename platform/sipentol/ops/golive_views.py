@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from sipentol.accounts.permissions import RegencyCapability
 from tenants.golive import checklist
 from tenants.models import Kecamatan
 from tenants.selectors import kecamatan_url
 from tenants.services import kecamatan_set_opening
 
-from .views import ops_required
+from .views import ops_capability_required, ops_required
 
 
 @ops_required
@@ -37,7 +38,7 @@ def golive(request, slug: str):
     )
 
 
-@ops_required
+@ops_capability_required(RegencyCapability.ONBOARD_KECAMATAN)
 @require_POST
 def set_opening(request, slug: str):
     kecamatan = get_object_or_404(Kecamatan, slug=slug)

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from services_catalog import blueprints
 from services_catalog.blueprint_forms import diff_context
 from services_catalog.models import TemplateApplication, TemplateSource
+from sipentol.accounts.permissions import RegencyCapability
 from tenants.models import Kecamatan
 
-from .views import ops_required
+from .views import ops_audit, ops_capability_required, ops_required
 
 
 @ops_required
@@ -37,12 +38,13 @@ def template_diff(request):
     return render(request, "ops/template_diff.html", diff_context(request.GET))
 
 
-@ops_required
+@ops_capability_required(RegencyCapability.ONBOARD_KECAMATAN)
 @require_POST
 def template_source(request, slug: str):
     kecamatan = get_object_or_404(Kecamatan, slug=slug)
     enabled = request.POST.get("enabled") == "1"
     blueprints.template_source_set(kecamatan_code=kecamatan.code, enabled=enabled, actor=request.user.get_username())
+    ops_audit(request, "template_model" if enabled else "template_model_off", kecamatan=kecamatan)
     if enabled:
         messages.success(request, _("Kecamatan %(name)s sekarang kecamatan model.") % {"name": kecamatan.name})
     else:

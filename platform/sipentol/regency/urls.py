@@ -11,4 +11,5 @@ urlpatterns = [
     path("masuk/otp/", signin.otp, SITE, name="regency-dashboard-otp"),
     path("masuk/ulang/", signin.reauthenticate, SITE, name="regency-dashboard-reauth"),
     path("keluar/", signin.logout, SITE, name="regency-dashboard-logout"),
+    path("undangan/<str:token>/", signin.invitation_accept, SITE, name="regency-dashboard-invitation"),
 ]

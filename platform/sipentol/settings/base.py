@@ -213,6 +213,12 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 REAUTH_SECONDS = envint("REAUTH_SECONDS", 5 * 60)
 # A first enrolment (or one after a reset) needs a one-time code from an admin, valid this long.
 ENROLMENT_CODE_HOURS = envint("ENROLMENT_CODE_HOURS", 72)
+# An invitation link (a kecamatan's first admin, a Diskominfo or regency account) is valid this long.
+INVITATION_HOURS = envint("INVITATION_HOURS", 72)
+# Onboarding from the ops console: a dotted path to `callable(kecamatan)` that gives a new
+# kecamatan a development signing CA. Empty in production (real certificates come from BSrE or
+# the kecamatan's PKCS#12); the development settings point it at sipentol_devtools.
+PROVISIONING_DEV_CA = env("PROVISIONING_DEV_CA", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

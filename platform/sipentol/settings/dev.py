@@ -21,6 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 # install the package: production never does, and the production wheel leaves it out.
 SHARED_APPS = [*SHARED_APPS, "sipentol_devtools"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "sipentol_devtools"]  # noqa: F405
+# Onboarding a kecamatan from /ops/ also gives it a development signing CA (never in production).
+PROVISIONING_DEV_CA = env("PROVISIONING_DEV_CA", "sipentol_devtools.provisioning.dev_ca_ensure")
 
 # Tests: a database name of their own (several suites may share one server), and cache keys
 # that never meet another run's.

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from services_catalog.blueprints import template_publish
 from services_catalog.configured.models import KecamatanService
+from services_catalog.configured.services import kecamatan_service_update
 from sipentol.accounts.models import Invitation, RegencyRole
 from sipentol.lib import storage
 from sipentol.notifications.models import OutboxMessage
@@ -234,3 +235,19 @@ def test_it_keeps_one_open_run_per_kecamatan():
     first, second = _start(ops), _start(ops)
 
     assert first.pk == second.pk
+
+
+def test_it_copies_jetiss_latest_template_when_none_is_chosen_into_a_kecamatan_that_already_existed(jetis):
+    template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin.jetis")
+    with tenant_context(jetis):
+        domisili = KecamatanService.objects.get(catalog_code="domisili")
+        kecamatan_service_update(service=domisili, actor="admin.jetis", changes={"sla_working_days": 2})
+    latest = template_publish(kecamatan=jetis, name="Templat Jetis", actor="admin.jetis")
+    pacet = Kecamatan.objects.get(code="35.16.03")  # made by load_regency, still onboarding
+
+    run = _start(_operator(), {**PACET, "template_version_id": ""})
+    provisioning_run.apply(args=[run.pk])
+
+    assert ProvisioningRun.objects.get(pk=run.pk).template_version_id == latest.pk
+    with tenant_context(pacet):
+        assert KecamatanService.objects.get(catalog_code="domisili").sla_working_days == 2

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
+from services_catalog.blueprints import template_version_default
 from services_catalog.models import RegencyTemplateVersion
 from sipentol.accounts.invitations import (
     VALID,
@@ -148,6 +149,9 @@ def provisioning_start(
     returned instead of a second one (a double click starts nothing twice)."""
     if template_version_id is not None and not RegencyTemplateVersion.objects.filter(pk=template_version_id).exists():
         raise ValidationError({"template_version_id": _("Versi templat itu tidak ada. Pilih dari daftar.")})
+    if template_version_id is None:  # the default, fixed now so that a retry copies the same one
+        default = template_version_default()
+        template_version_id = default.pk if default else None
     fields = _clean(
         code=code,
         name=name,

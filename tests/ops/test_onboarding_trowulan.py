@@ -246,7 +246,10 @@ def test_it_onboards_trowulan_from_jetis_template_to_a_citizen_signed_letter_and
     _camat_signs(camat, trowulan)
     checklist_page = admin.get("/kantor/siap-layanan/").content.decode()
     assert _in(trowulan, lambda: Application.objects.get(pk=trial.pk).status) == Status.ISSUED
-    assert "siap-layanan" in checklist_page
+    assert re.findall(r'class="(done|todo)" data-check="(\w+)"', checklist_page) == [
+        ("done", item)
+        for item in ("profile", "officials", "services", "letterhead", "staff", "camat_certificate", "trial")
+    ]
 
     # Diskominfo activates Trowulan
     activated = ops.post("/ops/kecamatan/trowulan/status/", {"status": "active", "reason": "siap"})

@@ -60,6 +60,43 @@ def test_it_refuses_an_expired_link_and_records_the_refusal(jetis, jetis_client)
         assert SignInEvent.objects.filter(action=SignInEvent.Action.INVITATION_REFUSED).count() == 2
 
 
+def test_it_lets_an_admin_who_left_after_the_password_enrol_by_the_same_link_then_refuses_it(jetis):
+    # given: an invited admin set a password and closed the browser before enrolling TOTP
+    with tenant_context(jetis):
+        _invitation, token = invitation_create(full_name="Ayu", role=Role.ADMIN, invited_by="op", email="a@example.id")
+    path = f"/kantor/undangan/{token}/"
+    first = Client(HTTP_HOST="jetis.localhost")
+    made = first.post(path, {"username": "ayu", "password1": PASSWORD, "password2": PASSWORD})
+    assert made.status_code == 302
+
+    # when: they follow the link again in a new browser
+    back = Client(HTTP_HOST="jetis.localhost")
+    page = back.get(path)
+    wrong = back.post(path, {"password": "bukan-kata-sandinya-2026"})
+    resumed = back.post(path, {"password": PASSWORD})
+    secret_page = back.get(resumed["Location"]).content.decode()
+    with tenant_context(jetis):
+        enrolled = back.post(
+            "/kantor/masuk/otp/",
+            {"token": _token_of_totp(get_user_model().objects.get(username="ayu")), "next": "/kantor/"},
+        )
+    codes = back.get(enrolled["Location"]).content.decode()
+
+    # then: the link asks only for their password, opens the authenticator step, and they land on /kantor/
+    assert page.status_code == 200 and 'id="invitation-second-factor"' in page.content.decode()
+    assert 'name="password1"' not in page.content.decode()
+    assert wrong.status_code == 400 and 'name="enrolment_code"' not in back.get("/kantor/masuk/otp/").content.decode()
+    assert resumed.status_code == 302 and resumed["Location"].startswith("/kantor/masuk/otp/")
+    assert 'name="token"' in secret_page and 'name="enrolment_code"' not in secret_page
+    assert 'id="backup-codes"' in codes
+    assert back.get("/kantor/").status_code == 200
+    # and once the authenticator is confirmed the link is spent
+    again = Client(HTTP_HOST="jetis.localhost").get(path)
+    assert again.status_code == 410 and "sudah dipakai" in again.content.decode()
+    with tenant_context(jetis):
+        assert get_user_model().objects.filter(username="ayu").count() == 1
+
+
 def test_it_refuses_a_password_that_django_validators_reject_and_makes_no_account(jetis, jetis_client):
     with tenant_context(jetis):
         _invitation, token = invitation_create(full_name="Dewi", role=Role.ADMIN, invited_by="op", email="d@example.id")

@@ -3,10 +3,16 @@ authenticator) instead of receiving a password from someone else.
 
 The rules live here: the token (32 random bytes, URL-safe) is returned to the caller once and
 only its SHA-256 is stored; it is valid `INVITATION_HOURS` (72), used once, and stops working
-when revoked or renewed. An invitation lives in the schema where its account will live: a
-kecamatan's (its staff, `Role`) or the public one (Diskominfo and regency accounts,
-`RegencyRole`); the role is checked against that schema. Sending the link is the caller's
-(the ops console queues it through the kecamatan's outbox); accepting it is `signin.invitation_accept`.
+when revoked or renewed. "Once" spans two steps: setting the password makes the account
+(`used_at`), and until that account confirms its authenticator (`second_factor_at`, set by
+`invitation_second_factor_done` from `services.totp_device_confirm`) the link, still within its
+validity, opens the second-factor step again for that same account (state SECOND_FACTOR): a
+first admin who leaves after the password has nobody to issue them an enrolment code.
+
+An invitation lives in the schema where its account will live: a kecamatan's (its staff, `Role`)
+or the public one (Diskominfo and regency accounts, `RegencyRole`); the role is checked against
+that schema. Sending the link is the caller's (the ops console queues it through the kecamatan's
+outbox); accepting it is `signin.invitation_accept`.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from .models import Invitation, RegencyProfile, RegencyRole, Role, StaffEvent, S
 from .permissions import REGENCY_PERMISSIONS, RegencyCapability
 
 VALID, UNKNOWN, EXPIRED, USED, REVOKED = "valid", "unknown", "expired", "used", "revoked"
+# The password is set and the account made; the authenticator is not confirmed yet.
+SECOND_FACTOR = "second_factor"
 
 
 def _in_public_schema() -> bool:
@@ -133,6 +141,11 @@ def invitation_state(invitation: Invitation | None) -> str:
     if invitation is None:
         return UNKNOWN
     if invitation.used_at is not None:
+        if invitation.second_factor_at is not None or invitation.user_id is None:
+            return USED
+        if invitation.revoked_at is None and invitation.expires_at > timezone.now():
+            return SECOND_FACTOR
+        # Past its validity the account stays; its authenticator then needs an enrolment code.
         return USED
     if invitation.revoked_at is not None:
         return REVOKED
@@ -198,6 +211,14 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str):
         invitation.user = user
         invitation.save(update_fields=["used_at", "user"])
     return user
+
+
+def invitation_second_factor_done(*, user) -> None:
+    """The user confirmed their authenticator: an invitation that made their account is spent now
+    (idempotent; called inside `services.totp_device_confirm`'s transaction)."""
+    Invitation.objects.filter(user=user, used_at__isnull=False, second_factor_at__isnull=True).update(
+        second_factor_at=timezone.now()
+    )
 
 
 def invitations_pending():

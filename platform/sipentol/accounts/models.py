@@ -176,6 +176,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(_("terakhir dikirim"), null=True, blank=True)
     expires_at = models.DateTimeField(_("berlaku sampai"))
     used_at = models.DateTimeField(_("dipakai pada"), null=True, blank=True)
+    # Set when the invited person confirms their authenticator: only then is the link spent.
+    second_factor_at = models.DateTimeField(_("autentikator didaftarkan pada"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"

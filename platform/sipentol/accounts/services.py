@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipentol.lib import metering
 
+from .invitations import invitation_second_factor_done
 from .models import EnrolmentCode, RegencyProfile, RegencyRole, Role, SignInEvent, StaffEvent, StaffProfile
 from .permissions import REGENCY_PERMISSIONS, Capability, RegencyCapability, can, roles_with
 
@@ -55,6 +56,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
         EnrolmentCode.objects.filter(user=device.user, used_at__isnull=True).update(used_at=timezone.now())
+        invitation_second_factor_done(user=device.user)
         return backup_codes_issue(user=device.user)
 
 

@@ -414,6 +414,58 @@ class InvitationForm(forms.Form):
         return data
 
 
+class InvitationPasswordForm(forms.Form):
+    password = forms.CharField(label=gettext_lazy("Kata sandi"), strip=False, widget=forms.PasswordInput)
+
+
+def _enrolment_open(request, site: Site, user, *, password_given: bool):
+    if password_given:
+        auth_login(request, user)
+        now = int(time.time())
+        request.session.update({AUTH_AT: now, middleware.STARTED: now, middleware.LAST_SEEN: now})
+    request.session[ENROLMENT_OPENED] = user.pk
+    return redirect(f"{site.otp_url}?{urlencode({'next': site.prefix})}")
+
+
+def _invitation_second_factor(request, site: Site, invitation):
+    """The account exists and its authenticator does not yet: the link stands in for the
+    enrolment code again, once the person gives the password they chose (so the link alone
+    opens nothing)."""
+    user = invitation.user
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return _enrolment_open(request, site, user, password_given=False)
+    form = InvitationPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signed = authenticate(request, username=user.get_username(), password=form.cleaned_data["password"])
+        if signed is not None and signed.pk == user.pk and site.may_enter(signed):
+            _record(
+                request,
+                site,
+                SignInEvent.Action.PASSWORD_OK,
+                username=user.get_username(),
+                user=user,
+                invitation=invitation.pk,
+            )
+            return _enrolment_open(request, site, signed, password_given=True)
+        # authenticate() already told axes about a wrong password; the audit is left.
+        _failed(request, site, SignInEvent.Action.PASSWORD_FAILED, username=user.get_username(), count=False)
+        form.add_error("password", _("Kata sandi salah. Masukkan kata sandi yang Anda buat lewat tautan ini."))
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "role": invitations.invitation_roles()(invitation.role).label,
+            "form": form,
+            "site": site,
+            "kecamatan": getattr(request, "tenant", None),
+            "second_factor": True,
+            "username": user.get_username(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 def _invitation_refused_key(request) -> str:
     return f"invitation-refused:{get_client_ip_address(request)}"
 
@@ -426,13 +478,19 @@ def invitation_accept(request, token: str, site: Site):
     """An invitation's link: who is invited, then username and password (Django's validators);
     the account is made with the invitation's role, the invitation is spent, and the person goes
     on to enrol an authenticator (the invitation stands in for the enrolment code), sees the
-    backup codes once and lands on the site. A link that is unknown, expired, used or revoked
+    backup codes once and lands on the site. Whoever leaves after the password comes back by the
+    same link (`invitations.SECOND_FACTOR`): the password they chose, and only that account's,
+    opens the enrolment again. A link that is unknown, expired, used or revoked
     gets a page saying whom to ask; unknown links count towards a lock of the client address
     (AXES_FAILURE_LIMIT per AXES_COOLOFF_TIME), and every refusal is a SignInEvent."""
     if cache.get(_invitation_refused_key(request), 0) >= settings.AXES_FAILURE_LIMIT:
         _record(request, site, SignInEvent.Action.LOCKED_OUT, username="", reason="invitation")
         return locked_out(request)
     invitation, state = invitations.invitation_lookup(token)
+    if state == invitations.SECOND_FACTOR:
+        if invitations.invitation_site_prefix(invitation) != site.prefix:
+            raise Http404("this invitation belongs to another site")
+        return _invitation_second_factor(request, site, invitation)
     if state != invitations.VALID:
         if invitation is None:
             key = _invitation_refused_key(request)
@@ -458,11 +516,6 @@ def invitation_accept(request, token: str, site: Site):
             form.add_error("username" if hasattr(exc, "error_dict") else None, exc)
         else:
             user = authenticate(request, username=user.get_username(), password=form.cleaned_data["password1"])
-            auth_login(request, user)
-            now = int(time.time())
-            request.session.update(
-                {AUTH_AT: now, middleware.STARTED: now, middleware.LAST_SEEN: now, ENROLMENT_OPENED: user.pk}
-            )
             _record(
                 request,
                 site,
@@ -471,7 +524,7 @@ def invitation_accept(request, token: str, site: Site):
                 user=user,
                 invitation=invitation.pk,
             )
-            return redirect(f"{site.otp_url}?{urlencode({'next': site.prefix})}")
+            return _enrolment_open(request, site, user, password_given=True)
     return render(
         request,
         "accounts/invitation.html",

@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import tenant_context
 from PIL import Image
 
@@ -238,3 +239,20 @@ def test_it_renders_the_tanda_terima_as_a_pdf(jetis_client, domisili):
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_it_sends_at_most_three_one_time_codes_an_hour_for_one_application_and_says_so(jetis, jetis_client, domisili):
+    from sipentol.applications.models import AccessCode
+
+    _apply(jetis_client, domisili)
+    with tenant_context(jetis):
+        application = Application.objects.latest("created_at")
+    stranger = Client(HTTP_HOST="jetis.localhost")
+
+    for _attempt in range(3):
+        stranger.post(f"/lacak/{application.tracking_code}/kirim-kode/")
+    fourth = stranger.post(f"/lacak/{application.tracking_code}/kirim-kode/", follow=True)
+
+    assert "Kode sudah diminta beberapa kali dalam satu jam terakhir" in fourth.content.decode()
+    with tenant_context(jetis):
+        assert AccessCode.objects.filter(application=application).count() == 3

@@ -3,6 +3,7 @@ its period go; a younger one stays; a signed letter stays as the archive."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -29,9 +30,18 @@ def _rejected(days_ago: int) -> Application:
     return application
 
 
-def _leave_traces(client, application) -> None:
-    """What the citizen's use leaves: a one-time code and its message, a request, cache entries."""
+def _leave_traces(client, kecamatan, application) -> None:
+    """What the citizen's use leaves: a one-time code and its message, and, once the code is given,
+    the export's download window in the cache."""
     assert client.post("/privasi/ekspor/", {"kode": application.tracking_code}).status_code == 302
+    with tenant_context(kecamatan):
+        body = (
+            OutboxMessage.objects.filter(template="otp_code", dedupe_key__startswith=f"{application.pk}:")
+            .latest("pk")
+            .body
+        )
+    code = re.search(r"\b(\d{6})\b", body).group(1)
+    client.post(f"/privasi/ekspor/{application.tracking_code}/", {"code": code})
 
 
 def test_it_leaves_0_rows_0_objects_and_0_cache_keys_of_a_purged_application_while_a_younger_one_stays(
@@ -47,8 +57,8 @@ def test_it_leaves_0_rows_0_objects_and_0_cache_keys_of_a_purged_application_whi
             Letter.objects.filter(application_id=old.pk).values_list("pdf_key", flat=True)
         )
         young_keys = list(young.documents.values_list("key", flat=True))
-    _leave_traces(jetis_client, old)
-    _leave_traces(jetis_client, young)
+    _leave_traces(jetis_client, jetis, old)
+    _leave_traces(jetis_client, jetis, young)
     with tenant_context(jetis):
         assert appcache.keys(old.public_id) and appcache.keys(young.public_id)
         assert all(storage.exists(k) for k in old_keys)

@@ -580,14 +580,23 @@ def applications_expire_and_remind(*, today=None) -> dict:
 # ------------------------------------------------------------------ one-time codes
 ACCESS_CODE_MINUTES = 10
 ACCESS_CODE_ATTEMPTS = 5
+# One-time codes sent for one application per hour, whatever asked for them (the tracking page,
+# the personal-data export): a stranger who knows a tracking code can neither flood the
+# citizen's phone nor draw codes without end to guess one.
+ACCESS_CODE_SENDS_PER_HOUR = 3
 
 
-def access_code_send(*, application: Application) -> bool:
-    """Send a 6-digit code to the citizen's phone and e-mail; False if neither is known."""
+def access_code_send(*, application: Application) -> bool | None:
+    """Send a 6-digit code to the citizen's phone and e-mail. False: neither is known; None:
+    ACCESS_CODE_SENDS_PER_HOUR codes were sent in the last hour already (nothing sent)."""
     if not (application.applicant_phone or application.applicant_email):
         return False
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=application.pk).first()  # one count at a time
+        recent = AccessCode.objects.filter(application=application, created_at__gte=timezone.now() - timedelta(hours=1))
+        if recent.count() >= ACCESS_CODE_SENDS_PER_HOUR:
+            return None
         sent = AccessCode.objects.create(
             application=application,
             code_hash=hash_secret(code),

@@ -249,7 +249,10 @@ def access_code_send(request, code: str):
     application = selectors.application_by_tracking_code(code)
     if application is None:
         raise Http404
-    if services.access_code_send(application=application):
+    sent = services.access_code_send(application=application)
+    if sent is None:
+        messages.error(request, _("Kode sudah diminta beberapa kali dalam satu jam terakhir. Coba lagi nanti."))
+    elif sent:
         messages.success(request, _("Kode sekali pakai sudah dikirim ke nomor HP/e-mail yang terdaftar."))
     else:
         messages.error(request, _("Permohonan ini tidak mencantumkan nomor HP atau e-mail. Hubungi kantor kecamatan."))

@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 EXPORT_READY_SECONDS = 30 * 60
 EXPORT_READY = "privacy-export-ready"
 # One-time codes asked for a copy: at most this many per application and hour.
-EXPORT_CODES = "privacy-export-codes"
-EXPORT_CODES_PER_HOUR = 3
 # Letters that are the archive: kept, with their stored PDF and verification record.
 ARCHIVED_LETTERS = (Letter.Status.SIGNED, Letter.Status.REVOKED, Letter.Status.REPLACED)
 SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
@@ -95,10 +93,8 @@ def privacy_request_set_status(*, request: PrivacyRequest, actor, status: str, r
 
 # ------------------------------------------------------------------ export
 def export_code_send(*, application: Application) -> bool | None:
-    """Send a one-time code (the tracking page's own mechanism) for a copy of the data.
-    None: too many codes asked this hour; False: no phone or e-mail on file."""
-    if not appcache.hit(application.public_id, EXPORT_CODES, limit=EXPORT_CODES_PER_HOUR, seconds=3600):
-        return None
+    """Send a one-time code (the tracking page's own mechanism, with its hourly limit) for a copy
+    of the data. None: too many codes asked this hour; False: no phone or e-mail on file."""
     return application_services.access_code_send(application=application)
 
 

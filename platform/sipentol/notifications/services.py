@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 # Personal data that must never travel in a notification (only the citizen's name may).
 FORBIDDEN_CONTEXT_KEYS = frozenset({"nik", "no_kk", "kk", "nomor_kk", "birth_date", "tanggal_lahir", "address"})
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
-REQUEUE_AFTER = timedelta(minutes=5)
 
 
 class PersonalDataInMessage(ValueError):
@@ -233,7 +232,7 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     from sipentol.notifications.tasks import deliver_message
 
     now = now or timezone.now()
-    ids = outbox_due_ids(now=now, requeue_before=now - REQUEUE_AFTER)
+    ids = outbox_due_ids(now=now, requeue_before=now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_SECONDS))
     for message_id in ids:
         deliver_message.delay(message_id)
         # Remembered so that a worker outage does not pile up one task per message per minute.

@@ -46,8 +46,13 @@ bench: install
 # Locust, mixed citizen and staff traffic (tests/load/locustfile.py), against `make run` and then
 # gunicorn with the production settings; figures appended to docs/performance.md.
 # Shorter: make soak SOAK_ARGS="--users 50 --run-time 60s"
+# Then the fault scenarios of tests/faults at full length (FAULTS_PROFILE=long: storage stopped
+# and frozen 60 s, Redis stopped 60 s, 20 worker kills, PostgreSQL down 30 s); `make test` runs
+# the same scenarios short. Only the faults: make soak SOAK_LOAD=0
+SOAK_LOAD ?= 1
 soak: install
-	PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS)
+	if [ "$(SOAK_LOAD)" = 1 ]; then PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS); fi
+	FAULTS_PROFILE=long $(BIN)/python -m pytest tests/faults -q -o log_cli=true --log-cli-level=INFO $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

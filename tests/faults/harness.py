@@ -42,6 +42,7 @@ from sipentol_devtools.runplatform import web_command
 from tests.notifications.servers import SmtpCatcher, WhatsAppApi
 
 log = logging.getLogger("tests.faults")
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "jetis.localhost"
 
@@ -81,7 +82,10 @@ SHORT = Profile(
 )
 # The issue's figures, with the platform's default time limits.
 LONG = Profile(
-    name="long", outage_seconds=60, postgres_down_seconds=30, worker_kills=20,
+    name="long",
+    outage_seconds=60,
+    postgres_down_seconds=30,
+    worker_kills=20,
     citizens=4,
     drain_seconds=300,
     sweep_every=60,
@@ -109,6 +113,7 @@ class Stack:
         self.pg_server = None
         self.env: dict[str, str] = {}
         self.form: dict = {}
+        self._worker_log_from = 0
 
     # --- start and stop ---
     def start(self) -> None:
@@ -153,6 +158,8 @@ class Stack:
         self.smtp.stop()
         self.whatsapp.stop()
         self.started.stop()
+        if (self.data / "postgres" / "postmaster.pid").exists():  # restarted by us: pgserver no longer tracks it
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data / "postgres", user=self.pg_server.system_user)
 
     def _manage(self, *args: str) -> None:
         subprocess.run(
@@ -190,7 +197,7 @@ class Stack:
 
     def start_worker(self) -> None:
         log_path = self.data / "worker.log"
-        offset = log_path.stat().st_size if log_path.exists() else 0
+        offset = self._worker_log_from = log_path.stat().st_size if log_path.exists() else 0
         argv = [sys.executable, "-m", "celery", "-A", "sipentol", "worker", "--pool", "solo", "-l", "info"]
         argv += ["-Q", f"test-{self.env['SIPENTOL_TEST_RUN_ID']}", "--without-mingle", "--without-gossip"]
         with self._log("worker") as out:
@@ -210,7 +217,9 @@ class Stack:
 
     def worker_busy(self) -> bool:
         """The worker is running a task now (its log says a task started and has not finished)."""
-        text = (self.data / "worker.log").read_text(errors="replace")
+        with (self.data / "worker.log").open("rb") as lines:
+            lines.seek(self._worker_log_from)  # this worker's lines only: a killed one finished nothing
+            text = lines.read().decode(errors="replace")
         return text.count(" received") > text.count(" succeeded in ") + text.count(" raised unexpected")
 
     def start_issuer(self, *, per_batch: int = 2, pause: float = 1.0) -> Path:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import random
 import signal
 import sys
 import time
@@ -89,6 +90,8 @@ def issue(*, out: Path, per_batch: int, pause: float) -> None:
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
+    # Each issuer process starts the factory's tracking codes somewhere else (they repeat otherwise).
+    ApplicationFactory.reset_sequence(random.randrange(30**4 // 2))
     jetis = _jetis()
     with out.open("a") as lines:
         while not stopping:
@@ -145,15 +148,10 @@ def report() -> dict:
         for keys in Letter.objects.values_list("pdf_key", "signed_pdf_key"):
             referenced.update(k for k in keys if k)
         stored = {
-            o.object_name
-            for o in storage.client().list_objects(settings.S3_BUCKET, prefix=f"{SLUG}/", recursive=True)
+            o.object_name for o in storage.client().list_objects(settings.S3_BUCKET, prefix=f"{SLUG}/", recursive=True)
         }
         numbers = (
-            Letter.objects.filter(number__isnull=False)
-            .values("number")
-            .annotate(n=Count("id"))
-            .filter(n__gt=1)
-            .count()
+            Letter.objects.filter(number__isnull=False).values("number").annotate(n=Count("id")).filter(n__gt=1).count()
         )
         issued_twice = (
             Event.objects.filter(kind=Event.Kind.TRANSITION, to_status=Status.ISSUED)
@@ -172,9 +170,7 @@ def report() -> dict:
         signed = Letter.objects.filter(status=Letter.Status.SIGNED).values_list("signed_pdf_key", "signed_sha256")
         letters_not_matching = sum(_object_sha256(key) != sha for key, sha in signed)
         outbox = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")))
-        issued_keys = list(
-            OutboxMessage.objects.filter(template="letter_issued").values_list("dedupe_key", "channel")
-        )
+        issued_keys = list(OutboxMessage.objects.filter(template="letter_issued").values_list("dedupe_key", "channel"))
         return {
             "citizens": citizens,
             "orphans": sorted(stored - referenced),

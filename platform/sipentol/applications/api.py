@@ -28,7 +28,7 @@ from sipentol.accounts.permissions import Capability, can
 from . import selectors, services
 from .forms import ApplicationForm
 from .models import Application, Document, Event, Status
-from .uploads import requirement_files_store, uploads_discard
+from .uploads import requirement_files_store, uploads_kept_only_if_saved
 
 
 class IsVerifiedStaff(BasePermission):
@@ -165,17 +165,17 @@ class ApplicationSubmitApi(APIView):
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         applicant, values = form.split()
         try:
-            application, secret, created = services.application_save(
-                service=service,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                applicant=applicant,
-                data=values,
-                uploads=uploads,
-                submit=True,
-                channel="api",
-            )
+            with uploads_kept_only_if_saved(uploads):
+                application, secret, created = services.application_save(
+                    service=service,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    applicant=applicant,
+                    data=values,
+                    uploads=uploads,
+                    submit=True,
+                    channel="api",
+                )
         except services.TransitionError as exc:
-            uploads_discard(uploads)
             return _errors(exc)
         body = {
             "public_id": application.public_id,

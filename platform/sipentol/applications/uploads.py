@@ -7,9 +7,17 @@ The one home of that sequence, for the form pages, the kiosk, assisted mode and 
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Iterator
+
+from django.db import DatabaseError, connection
 
 from sipentol.lib import storage
 from sipentol.lib.uploads import StoredUpload, UploadRejected, store_upload
+
+from .models import Document
+
+log = logging.getLogger(__name__)
 
 # requirement code -> (requirement name, stored file)
 Uploads = dict[str, tuple[str, StoredUpload]]
@@ -56,3 +64,28 @@ def uploads_discard(uploads: Uploads) -> None:
     """The write that would have kept these files was refused or was a repeat: delete them."""
     for _name, stored in uploads.values():
         storage.delete(stored.key)
+
+
+@contextlib.contextmanager
+def uploads_kept_only_if_saved(uploads: Uploads) -> Iterator[None]:
+    """Around the write that keeps these files: if it fails in any way (refused, or the database
+    went away), delete them and re-raise.
+
+    Unless the database cannot say whether they were kept: a connection lost at COMMIT may have
+    committed, and a stray file is better than an application whose file was deleted.
+    """
+    try:
+        yield
+    except Exception:
+        keys = [stored.key for _name, stored in uploads.values()]
+        try:
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()  # the next query reconnects
+            saved = Document.objects.filter(key__in=keys).exists()
+        except DatabaseError:
+            log.warning("database unavailable: keeping uploaded files %s, which may belong to a saved write", keys)
+            raise
+        if not saved:
+            with contextlib.suppress(storage.StorageUnavailable):  # best effort if storage is down too
+                uploads_discard(uploads)
+        raise

@@ -2,6 +2,7 @@
 
 import pytest
 import redis
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -141,3 +142,25 @@ def test_it_renders_the_outage_page_without_the_database(jetis, rf):
 
     assert response.status_code == 503 and len(queries) == 0
     assert "Layanan sedang terganggu" in response.content.decode()
+
+
+def session_lost_with_the_database(request):
+    """What SessionMiddleware raises when PostgreSQL went away before it could save the session."""
+    try:
+        raise OperationalError("the database system is shutting down")
+    except OperationalError:
+        raise SessionInterrupted("The request's session was deleted before the request completed.")  # noqa: B904
+
+
+def test_it_answers_503_not_400_when_the_session_could_not_be_saved_because_the_database_went_away(
+    error_client, monkeypatch
+):
+    monkeypatch.setattr(tenant_urls, "urlpatterns", [path("rusak/", session_lost_with_the_database), *URLS])
+    clear_url_caches()
+
+    response = error_client(JETIS_HOST, "en").get("/rusak/")
+
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "Try again in a minute" in response.content.decode()
+    monkeypatch.undo()
+    clear_url_caches()

@@ -63,7 +63,25 @@ def _page(request, status: int, title: str, message: str, **extra) -> HttpRespon
     return HttpResponse(loader.render_to_string(f"{status}.html", context, request=request), status=status)
 
 
+def _outage_behind(exception: BaseException | None) -> bool:
+    """True if `exception`, or one it was raised while handling, is an outage.
+
+    Django reports some outages as something else: a session the database could not save
+    becomes SessionInterrupted (a 400), after the view's own write had committed.
+    """
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, OUTAGES):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
 def bad_request(request, exception=None):
+    if _outage_behind(exception):
+        with translation.override(chosen_language(request)):
+            return _outage(request)
     if isinstance(exception, NulCharacter):
         message = _("Alamat atau isian pencarian berisi karakter yang tidak sah (NUL). Periksa lagi lalu coba kembali.")
     else:
@@ -114,7 +132,7 @@ def server_error(request):
     an outage (OUTAGES) answers 503 "try again in a minute" instead of 500.
     """
     with translation.override(chosen_language(request)):
-        if isinstance(sys.exc_info()[1], OUTAGES):
+        if _outage_behind(sys.exc_info()[1]):
             return _outage(request)
         return _server_error(request)
 

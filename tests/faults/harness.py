@@ -64,9 +64,9 @@ class Profile:
 
 SHORT = Profile(
     name="short",
-    outage_seconds=4,
+    outage_seconds=3,
     postgres_down_seconds=3,
-    worker_kills=3,
+    worker_kills=2,
     citizens=2,
     drain_seconds=120,
     sweep_every=3,
@@ -74,9 +74,9 @@ SHORT = Profile(
         "S3_TIMEOUT_SECONDS": "2",
         "SMTP_TIMEOUT": "3",
         "WHATSAPP_TIMEOUT": "3",
-        "SIGNING_BATCH_STALE_SECONDS": "15",
-        "NOTIFICATIONS_SENDING_LEASE_SECONDS": "15",
-        "NOTIFICATIONS_REQUEUE_SECONDS": "15",
+        "SIGNING_BATCH_STALE_SECONDS": "10",
+        "NOTIFICATIONS_SENDING_LEASE_SECONDS": "10",
+        "NOTIFICATIONS_REQUEUE_SECONDS": "10",
         "NOTIFICATIONS_RETRY_DELAYS": "2,4,8,16,32",
     },
 )
@@ -114,6 +114,7 @@ class Stack:
         self.env: dict[str, str] = {}
         self.form: dict = {}
         self._worker_log_from = 0
+        self.kills_while_busy = 0
 
     # --- start and stop ---
     def start(self) -> None:
@@ -222,7 +223,7 @@ class Stack:
             text = lines.read().decode(errors="replace")
         return text.count(" received") > text.count(" succeeded in ") + text.count(" raised unexpected")
 
-    def start_issuer(self, *, per_batch: int = 2, pause: float = 1.0) -> Path:
+    def start_issuer(self, *, per_batch: int = 2, pause: float = 2.0) -> Path:
         out = self.data / f"issued-{uuid.uuid4().hex[:6]}.jsonl"
         args = ["issue", "--out", str(out), "--per-batch", str(per_batch), "--pause", str(pause)]
         with self._log("issuer") as err:

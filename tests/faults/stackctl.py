@@ -173,7 +173,7 @@ def report() -> dict:
         issued_keys = list(OutboxMessage.objects.filter(template="letter_issued").values_list("dedupe_key", "channel"))
         return {
             "citizens": citizens,
-            "orphans": sorted(stored - referenced),
+            "orphans": {key: _object_sha256(key) for key in sorted(stored - referenced)},
             "missing_objects": sorted(referenced - stored),
             "duplicate_letter_numbers": numbers,
             "applications_issued_twice": issued_twice,

@@ -78,6 +78,7 @@ SHORT = Profile(
         "NOTIFICATIONS_SENDING_LEASE_SECONDS": "10",
         "NOTIFICATIONS_REQUEUE_SECONDS": "10",
         "NOTIFICATIONS_RETRY_DELAYS": "2,4,8,16,32",
+        "UPLOADS_STRAY_DISCARD_SECONDS": "5",
     },
 )
 # The figures, with the platform's default time limits.

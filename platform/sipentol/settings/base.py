@@ -233,6 +233,9 @@ S3_SECURE = envbool("S3_SECURE", False)
 S3_REGION = env("S3_REGION", "us-east-1")
 S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
 S3_TIMEOUT_SECONDS = envint("S3_TIMEOUT_SECONDS", 10)  # connect and read limit of each storage call
+# Files a failed submission may have left (storage or the database was down then) are deleted
+# this long after, when nothing refers to them (applications.discard_stray_uploads).
+UPLOADS_STRAY_DISCARD_SECONDS = envint("UPLOADS_STRAY_DISCARD_SECONDS", 300)
 
 # ---------------------------------------------------------------------------- antivirus
 # clamd (INSTREAM): tcp://host:3310 or unix:///path. Unset or unreachable: uploads are kept as

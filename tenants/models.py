@@ -23,6 +23,9 @@ class Kecamatan(TenantMixin):
     whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     office_hours = models.CharField(_("jam layanan"), max_length=200, blank=True)
+    # While onboarding or suspended: the day the office plans to take applications (shown on the
+    # page that refuses a submission). Optional; set by Diskominfo on the go-live page.
+    opens_on = models.DateField(_("rencana tanggal buka layanan"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,23 +84,31 @@ class Desa(models.Model):
 
 
 class OpsEvent(models.Model):
-    """Append-only record of what Diskominfo did to a kecamatan (provision, suspend, resume)."""
+    """Append-only audit trail of what Diskominfo did: to a kecamatan (provision, suspend, resume,
+    profile) or on the console without one (an account invited, a plan changed: `target` names
+    what was touched). Never holds a secret or a citizen's personal data."""
 
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="ops_events")
+    kecamatan = models.ForeignKey(Kecamatan, null=True, blank=True, on_delete=models.PROTECT, related_name="ops_events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.CharField(max_length=150)
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    target = models.CharField(max_length=200, blank=True)  # e.g. "user:pimpinan.baru", "plan:Standar"
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.kecamatan_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.kecamatan_id or self.target}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("OpsEvent is append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("OpsEvent is append-only")

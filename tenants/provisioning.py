@@ -18,6 +18,9 @@ class Step:
     label: str  # what a person reads in a progress list
     run: Callable  # regency steps: run(actor=...) -> str; kecamatan steps: run(kecamatan=..., actor=...) -> object
     order: int = 100
+    # Options of `kecamatan_provision` this step takes as keyword arguments besides kecamatan and
+    # actor: "template_version" (the regency template version to copy), "created" (a new kecamatan).
+    options: tuple[str, ...] = ()
 
 
 _regency_steps: dict[str, Step] = {}

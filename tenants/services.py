@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from .golive import GoLiveIncomplete, missing_items
 from .models import Domain, Kecamatan, OpsEvent
 from .provisioning import kecamatan_steps
 
@@ -49,12 +50,21 @@ def _domain_ensure(*, kecamatan: Kecamatan, host: str) -> Domain:
 
 
 def kecamatan_provision(
-    *, code: str, name: str, slug: str, status: str = Kecamatan.Status.ONBOARDING, actor: str = "system"
+    *,
+    code: str,
+    name: str,
+    slug: str,
+    status: str = Kecamatan.Status.ONBOARDING,
+    actor: str = "system",
+    template_version: object | None = None,
 ) -> tuple[Kecamatan, bool]:
     """Create the kecamatan (schema cloned from the template) and its domain; idempotent on code.
 
     An existing kecamatan keeps its status and profile: provisioning never reactivates a
-    suspended office. Returns (kecamatan, created).
+    suspended office. `template_version` (a services_catalog RegencyTemplateVersion) is the
+    regency template whose configuration the "configuration copy" step gives the kecamatan;
+    left out, a new kecamatan gets Jetis's latest (see services_catalog.blueprints).
+    Returns (kecamatan, created).
     """
     existing = Kecamatan.objects.filter(code=code).first()
     if existing is None:
@@ -69,17 +79,36 @@ def kecamatan_provision(
     _domain_ensure(kecamatan=kecamatan, host=f"{kecamatan.slug}.{settings.BASE_DOMAIN}")
     # What the apps prepare in it (its own service list, copied from the regency catalog, ...):
     # each step is idempotent and keeps the kecamatan's local changes.
+    options = {"template_version": template_version, "created": created}
     for step in kecamatan_steps():
-        step.run(kecamatan=kecamatan, actor=actor)
+        step.run(kecamatan=kecamatan, actor=actor, **{name: options[name] for name in step.options})
     return kecamatan, created
 
 
+def kecamatan_has_been_live(kecamatan: Kecamatan) -> bool:
+    """Was it ever active (provisioned active, like Jetis, or switched to active since)?"""
+    return OpsEvent.objects.filter(kecamatan=kecamatan, to_status=Kecamatan.Status.ACTIVE).exists()
+
+
 def kecamatan_set_status(*, kecamatan: Kecamatan, status: str, actor: str, reason: str = "") -> Kecamatan:
-    """Activate, suspend or resume a kecamatan; audited; routing sees it at once."""
+    """Activate, suspend or resume a kecamatan; audited; routing sees it at once.
+
+    Going live the first time needs the complete go-live checklist (`tenants.golive`): otherwise
+    GoLiveIncomplete, listing the items not done. Resuming a kecamatan that has been live before
+    is not held back by the checklist (a suspension is an incident; its data and staff stay).
+    """
     if status not in Kecamatan.Status.values:
         raise ValueError(f"unknown status {status!r}")
     if status == Kecamatan.Status.SUSPENDED and not reason.strip():
         raise ValueError("a suspension needs a reason")
+    if (
+        status == Kecamatan.Status.ACTIVE
+        and kecamatan.status != Kecamatan.Status.ACTIVE
+        and not kecamatan_has_been_live(kecamatan)
+    ):
+        missing = missing_items(kecamatan)
+        if missing:
+            raise GoLiveIncomplete(missing)
     with transaction.atomic():
         kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
         if kecamatan.status == status:
@@ -116,3 +145,45 @@ def kecamatan_update_profile(*, kecamatan: Kecamatan, actor: str, **fields: str)
         kecamatan.save(update_fields=[*changed, "updated_at"])  # signal forgets routes
         OpsEvent.objects.create(kecamatan=kecamatan, actor=actor, action="profile", reason=", ".join(changed)[:300])
     return kecamatan
+
+
+def ops_event_record(
+    *,
+    actor: str,
+    action: str,
+    kecamatan: Kecamatan | None = None,
+    target: str = "",
+    reason: str = "",
+    details: dict | None = None,
+    ip_address: str | None = None,
+) -> OpsEvent:
+    """One row of Diskominfo's audit trail (the ops console's every action). `details` must hold
+    no secret and no citizen's personal data: names of what changed, counts, never values."""
+    return OpsEvent.objects.create(
+        kecamatan=kecamatan,
+        actor=actor,
+        action=action,
+        target=target[:200],
+        reason=reason[:300],
+        details=details or {},
+        ip_address=ip_address,
+    )
+
+
+def kecamatan_set_opening(*, kecamatan: Kecamatan, opens_on, actor: str) -> Kecamatan:
+    """The day the office plans to take applications (None: not known yet); audited."""
+    with transaction.atomic():
+        kecamatan = Kecamatan.objects.select_for_update().get(pk=kecamatan.pk)
+        if kecamatan.opens_on == opens_on:
+            return kecamatan
+        kecamatan.opens_on = opens_on
+        kecamatan.save(update_fields=["opens_on", "updated_at"])  # signal forgets routes
+        OpsEvent.objects.create(
+            kecamatan=kecamatan, actor=actor, action="opening", reason=opens_on.isoformat() if opens_on else "-"
+        )
+    return kecamatan
+
+
+def kecamatan_audit(*, kecamatan: Kecamatan, actor: str, action: str, reason: str = "") -> OpsEvent:
+    """An audit row about the kecamatan for something done inside it (e.g. trial data purged)."""
+    return ops_event_record(kecamatan=kecamatan, actor=actor, action=action[:30], reason=reason)

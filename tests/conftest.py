@@ -25,12 +25,25 @@ JETIS_HOST = "jetis.localhost"
 MOJOSARI_HOST = "mojosari.localhost"
 
 
+def make_live(kecamatan) -> None:
+    """A kecamatan that went live in the past (as Jetis was provisioned): active, with the OpsEvent
+    of that go-live. Its go-live checklist is not what the tests using it are about
+    (tests/tenants/test_golive.py is)."""
+    from tenants.models import Kecamatan, OpsEvent
+
+    previous = kecamatan.status
+    kecamatan.status = Kecamatan.Status.ACTIVE
+    kecamatan.save(update_fields=["status", "updated_at"])  # the signal forgets its cached route
+    OpsEvent.objects.create(
+        kecamatan=kecamatan, actor="test-setup", action="status", from_status=previous, to_status=kecamatan.status
+    )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker):
     from django.test.utils import setup_databases, teardown_databases
 
     from tenants.models import Kecamatan
-    from tenants.services import kecamatan_set_status
 
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=0, interactive=False, keepdb=False)
@@ -38,7 +51,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
         call_command("storage_init", verbosity=0)
         call_command("load_regency", verbosity=0)
         mojosari = Kecamatan.objects.get(slug="mojosari")
-        kecamatan_set_status(kecamatan=mojosari, status=Kecamatan.Status.ACTIVE, actor="test-setup")
+        make_live(mojosari)
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():

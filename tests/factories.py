@@ -19,13 +19,14 @@ from factory.django import DjangoModelFactory
 from PIL import Image
 
 from services_catalog.configured.models import KecamatanService
-from sipentol.accounts.models import Role, StaffProfile
+from sipentol.accounts.models import RegencyProfile, RegencyRole, Role, StaffProfile
 from sipentol.applications.forms import ApplicationForm
 from sipentol.applications.models import Application, Document, Event, Status, hash_secret
 from sipentol.applications.services import CODE_ALPHABET, kecamatan_code_prefix
 from sipentol.feedback.models import Complaint
 from sipentol.letters.models import Letter
 from sipentol.lib import sla, storage
+from sipentol.privacy.models import PrivacyRequest
 from tenants.models import Desa
 from tests.applications.conftest import form_values, pdf_file
 
@@ -89,6 +90,37 @@ class StaffFactory(DjangoModelFactory):
         desa_code=factory.SelfAttribute("..desa_code"),
     )
     totp = factory.RelatedFactory(TOTPDeviceFactory, factory_related_name="user")
+
+
+class RegencyProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = RegencyProfile
+
+    role = RegencyRole.OPERATOR
+
+
+class RegencyUserFactory(DjangoModelFactory):
+    """A Diskominfo or regency account (create it in the public schema) of `role`, password
+    `PASSWORD`, with a confirmed TOTP device: sign in with `tests.accounts.staff.sign_in`-like
+    steps on /ops/masuk/ or /dashboard/masuk/."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    class Params:
+        role = RegencyRole.OPERATOR
+        totp_enrolled = True
+
+    username = factory.Sequence(lambda n: f"diskominfo{n}")
+    first_name = factory.LazyAttribute(lambda o: o.username.title())
+    password = factory.django.Password(PASSWORD)
+    regency = factory.RelatedFactory(
+        RegencyProfileFactory, factory_related_name="user", role=factory.SelfAttribute("..role")
+    )
+    totp = factory.Maybe(
+        "totp_enrolled", yes_declaration=factory.RelatedFactory(TOTPDeviceFactory, factory_related_name="user")
+    )
 
 
 # ------------------------------------------------------------------ applications
@@ -251,3 +283,13 @@ class ComplaintFactory(DjangoModelFactory):
     category = Complaint.Category.TIME
     text = "Surat saya belum selesai padahal sudah lewat batas waktu."
     name = "Budi"
+
+
+class PrivacyRequestFactory(DjangoModelFactory):
+    """A citizen's correction request on `application` (give one), as it reaches the admin."""
+
+    class Meta:
+        model = PrivacyRequest
+
+    kind = PrivacyRequest.Kind.CORRECTION
+    details = "Nama saya tertulis Siti Aminah, seharusnya Siti Aminah Rahayu."

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sipentol.letters.urls")),
     path("", include("sipentol.applications.urls")),
     path("", include("sipentol.feedback.urls")),
+    path("", include("sipentol.privacy.urls")),
     path("kantor/", include("sipentol.backoffice.urls", namespace="staff")),
     path("kiosk/", include(staff_kiosk_patterns, namespace="kiosk")),
     path("api/v1/", include("sipentol.applications.api", namespace="api")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context, tenant_context
 
-from sipentol.accounts.models import Role, StaffProfile
+from sipentol.accounts.models import RegencyProfile, RegencyRole, Role, StaffProfile
 from sipentol.accounts.services import enrolment_code_issue, two_factor_enrolled
 from tenants.models import Kecamatan
 
@@ -52,17 +52,18 @@ def demo_staff_ensure(kecamatan: Kecamatan) -> list[dict]:
             )
     with schema_context("public"):
         user, created = User.objects.get_or_create(
-            username="diskominfo", defaults={"first_name": "Operator", "last_name": "Diskominfo", "is_staff": True}
+            username="diskominfo", defaults={"first_name": "Admin", "last_name": "Diskominfo"}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        RegencyProfile.objects.get_or_create(user=user, defaults={"role": RegencyRole.DISKOMINFO_ADMIN})
         logins.append(
             {
                 "where": "ops",
                 "username": "diskominfo",
                 "password": DEMO_PASSWORD,
-                "role": "Operator Diskominfo",
+                "role": str(RegencyRole.DISKOMINFO_ADMIN.label),
                 "enrolment_code": _enrolment_code(user),
             }
         )

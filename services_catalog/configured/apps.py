@@ -11,10 +11,19 @@ class ConfiguredServicesConfig(AppConfig):
 
     def ready(self) -> None:
         # tenants imports no tenant app: provisioning a kecamatan runs this registered step.
+        # tenants imports no tenant app: provisioning a kecamatan runs this registered step,
+        # and a regency template carries the service list through the blueprint registry.
+        from tenants.blueprints import register_section
+        from tenants.golive import register_check
         from tenants.provisioning import Step, register_kecamatan_step
 
+        from .blueprints import SERVICES_SECTION
+        from .golive import CHECK
         from .services import kecamatan_services_init
+
+        register_check(CHECK)
 
         register_kecamatan_step(
             Step(name="services", label=_("Daftar layanan dari katalog"), run=kecamatan_services_init, order=10)
         )
+        register_section(SERVICES_SECTION)

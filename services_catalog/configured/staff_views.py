@@ -452,6 +452,7 @@ def field_remove(request, slug: str, name: str):
 # ------------------------------------------------------------------ history
 ACTION_LABELS = {
     "init": _l("Disalin dari katalog kabupaten"),
+    "template_apply": _l("Diambil dari templat kabupaten"),
     "catalog_update": _l("Diperbarui dari katalog kabupaten"),
     "update": _l("Standar pelayanan diubah"),
     "enable": _l("Diaktifkan"),

@@ -13,9 +13,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from sipentol.accounts import middleware, signin
-from sipentol.accounts.models import Role, SignInEvent
+from sipentol.accounts.models import RegencyRole, Role, SignInEvent
 from sipentol.accounts.services import backup_codes_issue
-from tests.factories import StaffFactory
+from tests.factories import RegencyUserFactory, StaffFactory
 
 from .staff import PASSWORD, current_token, issue_enrolment_code, make_staff, sign_in
 
@@ -67,15 +67,28 @@ def test_it_says_when_to_try_again_in_english_too(jetis):
     assert "Try again in 15 minutes" in response.content.decode()
 
 
-def test_it_locks_an_address_that_guesses_several_accounts(jetis):
+def test_it_locks_an_address_after_thirty_failures_over_several_accounts(jetis):
     make_staff(jetis, "korban")
     client = Client(HTTP_HOST=JETIS, REMOTE_ADDR="198.51.100.3")
-    for n in range(5):
+    for n in range(30):
         client.post("/kantor/masuk/", {"username": f"tebakan{n}", "password": "salah-sekali"})
 
     response = client.post("/kantor/masuk/", {"username": "korban", "password": PASSWORD})
 
     assert response.status_code == 429
+
+
+def test_it_lets_colleagues_behind_one_office_address_sign_in_after_others_mistyped(jetis):
+    # one NAT address for the whole office: four colleagues mistype their password 4 times each
+    office = Client(HTTP_HOST=JETIS, REMOTE_ADDR="198.51.100.30")
+    for n in range(4):
+        for _attempt in range(4):
+            office.post("/kantor/masuk/", {"username": f"rekan{n}", "password": "salah-sekali"})
+    make_staff(jetis, "rekan.benar")
+
+    response = office.post("/kantor/masuk/", {"username": "rekan.benar", "password": PASSWORD})
+
+    assert response.status_code == 302
 
 
 def test_it_keeps_a_lockout_inside_the_kecamatan_where_it_happened(jetis, mojosari):
@@ -235,7 +248,7 @@ def test_it_lands_an_operator_on_the_console_after_password_and_totp(public_clie
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    operator = get_user_model().objects.create_user("operator.ops", password=PASSWORD, is_staff=True)
+    operator = RegencyUserFactory(username="operator.ops", role=RegencyRole.OPERATOR, totp_enrolled=False)
     device = TOTPDevice.objects.create(user=operator, name="authenticator", confirmed=True)
 
     login = public_client.post("/ops/masuk/", {"username": "operator.ops", "password": PASSWORD})
@@ -249,7 +262,7 @@ def test_it_lands_an_operator_on_the_console_after_password_and_totp(public_clie
 
 
 def test_it_locks_the_ops_login_after_five_wrong_passwords(public_client):
-    get_user_model().objects.create_user("ops.ditebak", password=PASSWORD, is_staff=True)
+    RegencyUserFactory(username="ops.ditebak", role=RegencyRole.OPERATOR, totp_enrolled=False)
     for _i in range(5):
         public_client.post("/ops/masuk/", {"username": "ops.ditebak", "password": "salah-sekali"})
 
@@ -282,15 +295,10 @@ def test_it_lets_an_operator_unlock_a_staff_account_early(jetis):
 
 
 def test_it_lets_the_ops_console_issue_an_enrolment_code_for_a_leader(public_client):
-    from django.contrib.auth.models import Group
-
-    from sipentol.regency.models import REGENCY_GROUP
-
     from .staff import public_sign_in
 
-    operator = get_user_model().objects.create_user("ops.penerbit", password=PASSWORD, is_staff=True)
-    leader = get_user_model().objects.create_user("pimpinan.baru", password=PASSWORD)
-    leader.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    operator = RegencyUserFactory(username="ops.penerbit", role=RegencyRole.DISKOMINFO_ADMIN, totp_enrolled=False)
+    RegencyUserFactory(username="pimpinan.baru", role=RegencyRole.LEADER, totp_enrolled=False)
     public_sign_in(public_client, operator, "/ops/")
 
     issued = public_client.post("/ops/akun/kode-pendaftaran/", {"username": "pimpinan.baru"})
@@ -305,14 +313,10 @@ def test_it_lets_the_ops_console_issue_an_enrolment_code_for_a_leader(public_cli
 
 
 def test_it_lands_a_leader_on_the_dashboard_after_password_and_totp(public_client):
-    from django.contrib.auth.models import Group
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from sipentol.regency.models import REGENCY_GROUP
-
-    leader = get_user_model().objects.create_user("pimpinan.mendarat", password=PASSWORD)
-    leader.groups.add(Group.objects.get(name=REGENCY_GROUP))
+    leader = RegencyUserFactory(username="pimpinan.mendarat", role=RegencyRole.LEADER, totp_enrolled=False)
     device = TOTPDevice.objects.create(user=leader, name="authenticator", confirmed=True)
     public_client.post("/dashboard/masuk/", {"username": "pimpinan.mendarat", "password": PASSWORD})
     token = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

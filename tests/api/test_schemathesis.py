@@ -1,11 +1,13 @@
 """The API against its own OpenAPI schema (schemathesis, all checks): no server error and no
 answer outside the schema, anonymously and as a staff member signed in with the second factor.
 
-A short run: 8 generated cases per operation.
+A short run in `make test`: 8 generated cases per operation, derandomized (the same cases every
+run). `make soak` runs it long: SCHEMATHESIS_MAX_EXAMPLES cases per operation, random ones.
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -20,6 +22,8 @@ from sipentol.accounts.models import Role
 from tests.accounts.staff import staff_client
 
 HOST = "jetis.localhost"
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
+DERANDOMIZE = "SCHEMATHESIS_MAX_EXAMPLES" not in os.environ
 
 
 @contextmanager
@@ -55,7 +59,13 @@ def api_schema(db):
 
 
 def _caller(operation, seen: set[int], headers: dict, cookies: dict | None, excluded: list | None = None):
-    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=DERANDOMIZE,
+        database=None,
+    )
     @given(case=operation.as_strategy())
     def call(case):
         # One savepoint per request, as autocommit gives each request of a real server its own

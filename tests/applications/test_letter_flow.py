@@ -174,3 +174,31 @@ def test_it_lets_the_camat_revoke_an_issued_letter_and_the_qr_page_says_so(jetis
     page = jetis_client.get(f"/verifikasi/{letter_uuid}/").content.decode()
     assert "dicabut" in page.lower()
     assert "Data alamat keliru" in page
+
+
+def test_it_refuses_a_backup_code_as_the_signing_confirmation_and_leaves_the_letter_waiting(
+    jetis, jetis_client, domisili
+):
+    from sipentol.accounts.services import backup_codes_issue
+    from sipentol.letters.models import Letter
+
+    application, verifier, _receipt = _verified_application(jetis, jetis_client, domisili)
+    camat = _camat(jetis)
+    verifier.post(f"/kantor/permohonan/{application.pk}/surat/buat/")
+    verifier.post(f"/kantor/permohonan/{application.pk}/surat/kirim/")
+    letter_uuid = re.search(
+        r'name="letters" value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode()
+    )
+    with tenant_context(jetis):
+        from django.contrib.auth import get_user_model
+
+        backup_code = backup_codes_issue(user=get_user_model().objects.get(username="camat-uji"))[0]
+    connection.set_schema_to_public()
+
+    refused = camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid.group(1)], "otp": backup_code}, follow=True)
+
+    assert "Kode verifikasi salah" in refused.content.decode()
+    with tenant_context(jetis):
+        assert Letter.objects.get(uuid=letter_uuid.group(1)).signed_at is None
+        application.refresh_from_db()
+        assert application.status == "awaiting_signature"

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 
 from sipentol.accounts.models import Role
 from tests.accounts.staff import sign_in
-from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, StaffFactory
+from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, PrivacyRequestFactory, StaffFactory
 
 # Sign-in pages: open to whoever is signing in, so they name no capability.
 SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change"}
@@ -63,7 +63,8 @@ def backoffice_routes() -> list[Route]:
 @pytest.fixture
 def office(jetis):
     """Jetis with one of each object a back-office URL points at: a submitted application (desa
-    Jetis) with its files, a signed letter on it, a complaint, a staff member, the domisili service.
+    Jetis) with its files, a signed letter on it, a complaint, a privacy request, a staff member, the
+    domisili service.
 
     The letter hangs on the submitted application so that every route has an object to name;
     the lifecycle is not what these tests are about.
@@ -74,6 +75,7 @@ def office(jetis):
         letter = LetterFactory(application=application)
         complaint = ComplaintFactory(tracking_code=application.tracking_code, application=application)
         member = StaffFactory(role=Role.VERIFIER)
+        privacy_request = PrivacyRequestFactory(application=application)
         service = application.service
         params = {
             "permohonan": {"pk": application.pk, "doc_pk": document.pk},
@@ -87,6 +89,7 @@ def office(jetis):
                 "name": service.form_fields[0]["name"],
             },
             "petugas": {"pk": member.pk},
+            "privasi": {"pk": privacy_request.pk},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

@@ -4,19 +4,15 @@ password is sent to the second-factor page, an anonymous one to the sign-in page
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, get_resolver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
-from sipentol.accounts.models import Role
-from sipentol.regency.models import REGENCY_GROUP
+from sipentol.accounts.models import RegencyRole, Role
 from tests.accounts.staff import PASSWORD
 from tests.conftest import JETIS_HOST
-from tests.factories import StaffFactory
+from tests.factories import RegencyUserFactory, StaffFactory
 
 from .conftest import SIGN_IN_PAGES, backoffice_routes, read
 
@@ -31,7 +27,7 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
-        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis"))
+        pages.append(prefix + str(pattern.pattern).replace("<slug:slug>", "jetis").replace("<int:pk>", "1"))
     return pages
 
 
@@ -75,9 +71,7 @@ def test_it_sends_an_anonymous_visitor_to_the_staff_sign_in_on_every_page(office
 def test_it_sends_a_password_only_session_to_the_second_factor_on_every_ops_and_dashboard_page(
     jetis, public_client, prefix, pages
 ):
-    user = get_user_model().objects.create_user("diskominfo.uji", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=REGENCY_GROUP))
-    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    RegencyUserFactory(username="diskominfo.uji", role=RegencyRole.DISKOMINFO_ADMIN)
     login = public_client.post(f"{prefix}masuk/", {"username": "diskominfo.uji", "password": PASSWORD})
     assert login.status_code == 302
 

@@ -222,7 +222,8 @@ def test_it_gives_every_platform_container_the_env_vars_settings_read(production
         assert name in config
     # sign-in security: the client address behind the ingress, lockout and session lifetimes
     assert config["TRUSTED_PROXY_COUNT"] == "1"
-    assert (config["AXES_FAILURE_LIMIT"], config["AXES_COOLOFF_MINUTES"]) == ("5", "15")
+    assert (config["AXES_FAILURE_LIMIT"], config["AXES_ADDRESS_FAILURE_LIMIT"]) == ("5", "30")
+    assert config["AXES_COOLOFF_MINUTES"] == "15"
     assert (config["SESSION_IDLE_SECONDS"], config["SESSION_ABSOLUTE_SECONDS"]) == ("1800", "43200")
     assert config["DJANGO_SETTINGS_MODULE"] == "sipentol.settings.production"
 

@@ -33,8 +33,8 @@ from sipentol.applications import selectors as app_selectors
 from sipentol.applications.models import Status, hash_secret
 from sipentol.lib import storage
 from tenants.models import Kecamatan
-from tenants.services import kecamatan_set_status
 from tests.accounts.staff import sign_in
+from tests.conftest import make_live
 from tests.factories import ApplicationFactory, LetterFactory, StaffFactory
 
 SLUGS = ("jetis", "mojosari", "trowulan")
@@ -75,7 +75,7 @@ def tenants(db) -> dict[str, Tenant]:
         connection.set_schema_to_public()
         kecamatan = Kecamatan.objects.get(slug=slug)
         if kecamatan.status != Kecamatan.Status.ACTIVE:
-            kecamatan_set_status(kecamatan=kecamatan, status=Kecamatan.Status.ACTIVE, actor="test")
+            make_live(kecamatan)
         tenant = Tenant(kecamatan=kecamatan, marker=f"Rahasia{slug.title()}{secrets.token_hex(3)}")
         tenant.secret = secrets.token_urlsafe(16)
         with tenant_context(kecamatan):

@@ -20,7 +20,7 @@ def test_it_creates_demo_staff_and_prints_their_logins(jetis, capsys, settings):
         assert camat.staff.role == "camat"
         assert camat.check_password("demo-sipentol-2026")
     connection.set_schema_to_public()
-    assert get_user_model().objects.filter(username="diskominfo", is_staff=True).exists()
+    assert get_user_model().objects.get(username="diskominfo").regency.role == "diskominfo_admin"
 
 
 def test_it_keeps_a_changed_demo_password_when_run_again(jetis, capsys, settings):

@@ -15,6 +15,31 @@ class Role(models.TextChoices):
     DESA_OPERATOR = "desa_operator", _("Operator desa")
 
 
+class RegencyRole(models.TextChoices):
+    """Roles of Diskominfo and regency accounts (public schema); capabilities in permissions.py."""
+
+    DISKOMINFO_ADMIN = "diskominfo_admin", _("Admin Diskominfo")
+    OPERATOR = "operator", _("Operator Diskominfo")
+    HELPDESK = "helpdesk", _("Petugas bantuan Diskominfo")
+    LEADER = "leader", _("Pimpinan kabupaten")
+
+
+class RegencyProfile(models.Model):
+    """A Diskominfo or regency account's role. Lives in the public schema; kecamatan staff have a
+    StaffProfile in their kecamatan's schema instead."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regency")
+    role = models.CharField(_("peran"), max_length=20, choices=RegencyRole.choices)
+    position = models.CharField(_("jabatan"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("akun kabupaten")
+        verbose_name_plural = _("akun kabupaten")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+
+
 class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)

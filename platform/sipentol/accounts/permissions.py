@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .models import Role
+from .models import RegencyRole, Role
 
 
 class Capability(StrEnum):
@@ -39,10 +39,18 @@ class Capability(StrEnum):
     CONFIGURE_SERVICES = "configure_services"
     MANAGE_STAFF = "manage_staff"
     EDIT_OFFICE_PROFILE = "edit_office_profile"
+    VIEW_GOLIVE_CHECKLIST = "view_golive_checklist"  # the go-live checklist while onboarding
+    PURGE_TRIALS = "purge_trials"  # delete the trial applications run while onboarding
+
+    PUBLISH_TEMPLATE = "publish_template"  # the kecamatan's configuration as a regency template (model kecamatan)
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
     VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+    VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
+
+    # personal data (UU 27/2022)
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
 
 
 _EVERY_STAFF = frozenset(Role)
@@ -68,9 +76,14 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
     Capability.EDIT_OFFICE_PROFILE: frozenset({Role.ADMIN}),
+    Capability.VIEW_GOLIVE_CHECKLIST: _LEADERS,
+    Capability.PURGE_TRIALS: frozenset({Role.ADMIN}),
+    Capability.PUBLISH_TEMPLATE: frozenset({Role.ADMIN}),
     Capability.VIEW_FEEDBACK: _LEADERS,
     Capability.RESPOND_COMPLAINTS: _LEADERS,
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
+    Capability.VIEW_USAGE: frozenset({Role.ADMIN}),
+    Capability.HANDLE_PRIVACY_REQUESTS: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (
@@ -93,3 +106,48 @@ def can(user, capability: Capability) -> bool:
 def roles_with(capability: Capability) -> list[str]:
     """The roles holding a capability, for querysets (`staff__role__in=roles_with(...)`)."""
     return sorted(PERMISSIONS[capability])
+
+
+# ---------------------------------------------------------------------------------------------
+# Diskominfo and regency accounts (public schema): the ops console and the regency dashboard.
+
+
+class RegencyCapability(StrEnum):
+    VIEW_CONSOLE = "view_console"  # the ops console's pages (read)
+    ONBOARD_KECAMATAN = "onboard_kecamatan"  # start or retry provisioning, mark a model kecamatan
+    CHANGE_KECAMATAN_STATUS = "change_kecamatan_status"  # activate, suspend, resume
+    RETRY_MESSAGES = "retry_messages"  # send an undelivered message again
+    MANAGE_REGENCY_USERS = "manage_regency_users"  # invite, change role, deactivate, enrolment codes
+    MANAGE_PLANS = "manage_plans"  # plans, quotas, subscriptions
+    CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
+    VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
+
+
+_DISKOMINFO = frozenset({RegencyRole.DISKOMINFO_ADMIN, RegencyRole.OPERATOR, RegencyRole.HELPDESK})
+_OPERATORS = frozenset({RegencyRole.DISKOMINFO_ADMIN, RegencyRole.OPERATOR})
+_DISKOMINFO_ADMIN = frozenset({RegencyRole.DISKOMINFO_ADMIN})
+
+REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
+    RegencyCapability.VIEW_CONSOLE: _DISKOMINFO,
+    RegencyCapability.ONBOARD_KECAMATAN: _OPERATORS,
+    RegencyCapability.CHANGE_KECAMATAN_STATUS: _OPERATORS,
+    RegencyCapability.RETRY_MESSAGES: _DISKOMINFO,
+    RegencyCapability.MANAGE_REGENCY_USERS: _DISKOMINFO_ADMIN,
+    RegencyCapability.MANAGE_PLANS: _DISKOMINFO_ADMIN,
+    RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
+    RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
+}
+assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)
+
+
+def regency_role(user) -> str | None:
+    """The role of a Diskominfo or regency account, or None (citizens, kecamatan staff, anonymous)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    profile = getattr(user, "regency", None)
+    return profile.role if profile else None
+
+
+def regency_can(user, capability: RegencyCapability) -> bool:
+    """Does this Diskominfo or regency account's role hold the capability?"""
+    return regency_role(user) in REGENCY_PERMISSIONS[capability]

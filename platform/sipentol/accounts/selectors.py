@@ -8,6 +8,7 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import StaffEvent
+from .permissions import Capability, roles_with
 
 
 def staff_list() -> QuerySet:
@@ -42,3 +43,15 @@ def desa_choices(*, kecamatan) -> list[tuple[str, str]]:
 
 def desa_names(*, kecamatan) -> dict[str, str]:
     return dict(desa_choices(kecamatan=kecamatan))
+
+
+def admin_emails() -> list[str]:
+    """E-mail addresses of this kecamatan's active staff who manage staff (its admins)."""
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True, staff__role__in=roles_with(Capability.MANAGE_STAFF))
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )

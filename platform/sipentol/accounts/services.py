@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sipentol.lib import metering
+
 from .models import EnrolmentCode, Role, SignInEvent, StaffEvent, StaffProfile
 from .permissions import Capability, can, roles_with
 
@@ -57,6 +59,16 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
 
 
 BACKUP_CODES = 10
+
+
+def authenticator_code_ok(*, user, token: str) -> bool:
+    """A fresh code from the user's authenticator app (TOTP), as signing a letter asks. A backup
+    code does not count: it exists to sign in when the phone is lost, not to put the Camat's
+    signature on letters. Each code is accepted once (django-otp remembers the last one used)."""
+    token = (token or "").strip()
+    return bool(token) and any(
+        device.verify_token(token) for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
 
 
 def backup_codes_issue(*, user) -> list[str]:
@@ -164,6 +176,29 @@ def _other_active_admins(*, user) -> int:
     )
 
 
+def active_staff_count() -> int:
+    """Staff accounts of this kecamatan that can sign in: the seats of its plan in use."""
+    return get_user_model().objects.filter(is_active=True, staff__isnull=False).count()
+
+
+def _seat_check() -> None:
+    """Refuse one more active staff account beyond the plan's seats (billing answers the limit
+    through lib/metering.py; without a limit there is none). Call inside the write's transaction."""
+    limit = metering.limit(metering.Quota.STAFF_SEATS)
+    if limit is None:
+        return
+    # Lock the active accounts so that two admins adding the last seat at once cannot both succeed.
+    list(get_user_model().objects.select_for_update().filter(is_active=True, staff__isnull=False).values("pk"))
+    if active_staff_count() >= limit:
+        raise ValidationError(
+            _(
+                "Semua %(limit)s akun petugas aktif dalam paket kecamatan ini sudah terpakai. "
+                "Nonaktifkan akun petugas yang tidak bertugas lagi, atau minta Diskominfo menambah jumlah akun."
+            )
+            % {"limit": limit}
+        )
+
+
 def staff_create(
     *,
     actor,
@@ -192,6 +227,7 @@ def staff_create(
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("Nama pengguna ini sudah dipakai. Pilih nama pengguna lain.")})
+        _seat_check()
         first, _sep, last = full_name.strip().partition(" ")
         user = User.objects.create_user(username, email=email.strip(), password=password, first_name=first)
         user.last_name = last[:150]
@@ -247,6 +283,8 @@ def staff_set_active(*, actor, user, active: bool):
                 raise ValidationError(
                     _("Ini admin kecamatan terakhir. Jadikan petugas lain admin dulu, lalu nonaktifkan akun ini.")
                 )
+        if active and hasattr(user, "staff"):
+            _seat_check()
         user.is_active = active
         user.save(update_fields=["is_active"])
         action = StaffEvent.Action.REACTIVATED if active else StaffEvent.Action.DEACTIVATED

@@ -12,6 +12,7 @@ import uuid
 
 from django.http import Http404
 from django.urls import path
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -27,6 +28,7 @@ from sipentol.accounts.permissions import Capability, can
 
 from . import selectors, services
 from .forms import ApplicationForm
+from .intake import Channel, closed_message, intake_decide, office_contacts
 from .models import Application, Document, Event, Status
 from .uploads import requirement_files_store, uploads_kept_only_if_saved
 
@@ -43,6 +45,25 @@ class IsReviewer(IsVerifiedStaff):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and can(request.user, Capability.REVIEW_APPLICATION)
+
+
+def closed_response(request, kecamatan_status: str) -> Response:
+    """503 in JSON: why no submission is taken, when the service opens, the office's contacts.
+
+    An API client has no ID/EN button, so this message follows Accept-Language (pages do not).
+    """
+    kecamatan = request.tenant
+    with translation.override(translation.get_language_from_request(request)):
+        message = closed_message(kecamatan, kecamatan_status)
+    return Response(
+        {
+            "detail": message,
+            "kecamatan_status": kecamatan_status,
+            "opens_on": kecamatan.opens_on.isoformat() if kecamatan.opens_on else None,
+            "office": office_contacts(kecamatan),
+        },
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
 
 
 def _errors(exc: Exception) -> Response:
@@ -148,6 +169,9 @@ class ApplicationSubmitApi(APIView):
             service = service_get(slug=slug)
         except KecamatanService.DoesNotExist as exc:
             raise Http404 from exc
+        intake = intake_decide(channel=Channel.API)
+        if not intake.open:
+            return closed_response(request, intake.status)
         data = request.data.copy()
         key = request.headers.get("Idempotency-Key") or data.get("idempotency_key") or ""
         try:
@@ -175,6 +199,8 @@ class ApplicationSubmitApi(APIView):
                     submit=True,
                     channel="api",
                 )
+        except services.IntakeClosed:
+            return closed_response(request, intake_decide(channel=Channel.API).status)
         except services.TransitionError as exc:
             return _errors(exc)
         body = {

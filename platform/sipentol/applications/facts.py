@@ -54,15 +54,18 @@ def application_fact_row(application: Application) -> facts.ApplicationFactRow:
         clock_running=application.clock_running,
         skm_total=skm_total,
         rated_at=rated_at,
+        tracking_code=application.tracking_code,
     )
 
 
 def application_fact_publish(application: Application) -> None:
     """Upsert the application's fact in the caller's transaction (called by every transition).
 
-    Applications never submitted (a draft the citizen dropped) are not demand and get no row.
+    Applications never submitted (a draft the citizen dropped) are not demand and get no row;
+    trial applications (made while the kecamatan was onboarding) are not demand either: no
+    figure built on the facts (regency dashboard, ops usage, billing) counts them.
     """
-    if application.submitted_at is None:
+    if application.submitted_at is None or application.is_trial:
         return
     facts.publish(kecamatan_id=connection.tenant.pk, rows=[application_fact_row(application)])
 
@@ -70,7 +73,7 @@ def application_fact_publish(application: Application) -> None:
 def application_facts_rebuild(*, kecamatan_list: Iterable | None = None, batch_size: int = 1000) -> dict[str, int]:
     """Recompute the facts of every kecamatan (or the given ones) from their schemas.
 
-    Idempotent: upserts every submitted application and deletes facts whose application no
+    Idempotent: upserts every submitted application but trials and deletes facts whose application no
     longer exists. Crosses tenants through `for_each_kecamatan` (every status: a suspended
     kecamatan's figures stay on the dashboard), one transaction per kecamatan.
     Returns {schema_name: rows}.
@@ -83,6 +86,7 @@ def application_facts_rebuild(*, kecamatan_list: Iterable | None = None, batch_s
             batch: list[facts.ApplicationFactRow] = []
             applications = (
                 Application.objects.exclude(submitted_at=None)
+                .exclude(is_trial=True)
                 .select_related("service", "survey_response")
                 .order_by("pk")
             )

@@ -60,7 +60,10 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assisted_applications"
     )
     consent_statement = models.TextField(blank=True)
-    channel = models.CharField(max_length=10, default="online")  # online | assisted | kiosk
+    channel = models.CharField(max_length=10, default="online")  # online | assisted | kiosk | api
+    # Made by staff while the kecamatan was onboarding (applications/intake.py): a trial run,
+    # never published as a fact (so never counted), its letter numbered apart, purgeable.
+    is_trial = models.BooleanField(_("uji coba"), default=False, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -27,6 +27,11 @@ def citizen_has_access(request, application: Application) -> bool:
     return str(application.public_id) in request.session.get(SESSION_KEY, [])
 
 
+def citizen_holds_secret_link(request, application: Application) -> bool:
+    """This session came through the application's secret link (views keep its token in the session)."""
+    return application.check_secret(request.session.get(f"secret:{application.public_id}", ""))
+
+
 def application_get_for_citizen(request, public_id) -> Application:
     """The application, if this browser session was granted it; else 404 (never 403: no oracle)."""
     application = Application.objects.select_related("service").filter(public_id=public_id).first()

@@ -30,9 +30,11 @@ from sipentol.notifications.services import outbox_emit
 from tenants.crossing import in_schema
 from tenants.models import Desa
 from tenants.selectors import kecamatan_url
+from tenants.services import kecamatan_audit
 
 from . import lifecycle
 from .facts import application_fact_publish
+from .intake import Channel, closed_message, intake_decide
 from .models import AccessCode, Application, Document, Event, Status, hash_secret
 from .uploads import uploads_discard
 
@@ -45,6 +47,17 @@ SYSTEM = "sistem"
 
 class TransitionError(ValueError):
     """The application is not in a state that allows this step."""
+
+
+class IntakeClosed(TransitionError):
+    """The kecamatan takes no submission by this way in now (applications/intake.py)."""
+
+
+def _intake_or_refuse(*, channel: str, actor=None, application: Application | None = None):
+    intake = intake_decide(channel=channel, actor=actor, application=application)
+    if not intake.open:
+        raise IntakeClosed(closed_message(connection.tenant, intake.status))
+    return intake
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,11 @@ def citizen_link(application: Application, secret: str) -> str:
     return kecamatan_url(connection.tenant, f"/permohonan/{application.public_id}/?t={secret}")
 
 
+def notification_key_prefix(application: Application) -> str:
+    """What every outbox row about this application starts its dedupe key with (the purge finds them so)."""
+    return f"{application.pk}:"
+
+
 def _notify(application: Application, *, template: str, dedupe: str, context: dict | None = None) -> None:
     outbox_emit(
         event=f"application.{template}",
@@ -188,7 +206,7 @@ def _notify(application: Application, *, template: str, dedupe: str, context: di
         },
         email=application.applicant_email or None,
         phone=application.applicant_phone or None,
-        dedupe_key=f"{application.pk}:{dedupe}",
+        dedupe_key=f"{notification_key_prefix(application)}{dedupe}",
     )
 
 
@@ -212,7 +230,13 @@ def application_save(
     when the application is created here (only its hash is stored). A repeated request with
     the same key (a double tap, a retried POST) returns the existing application and changes
     nothing, and the files it uploaded again are deleted.
+
+    Refused with IntakeClosed when the kecamatan takes no submission by `channel` now; made
+    while it is onboarding (staff's assisted mode only), the application is a trial.
     """
+    intake = _intake_or_refuse(
+        channel=Channel.ASSISTED if assisted_by is not None else channel, actor=assisted_by, application=application
+    )
     try:
         with transaction.atomic():
             created = application is None
@@ -226,6 +250,7 @@ def application_save(
                     assisted_by=assisted_by,
                     consent_statement=consent_statement,
                     channel=channel,
+                    is_trial=intake.trial,
                 )
             else:
                 application = _locked(application)
@@ -307,6 +332,7 @@ def missing_requirements(application: Application) -> list[str]:
 
 
 def application_submit_draft(*, application: Application) -> Application:
+    _intake_or_refuse(channel=application.channel, application=application)
     with transaction.atomic():
         application = _locked(application)
         _submit(application, secret=None)
@@ -316,7 +342,11 @@ def application_submit_draft(*, application: Application) -> Application:
 def application_complete(
     *, application: Application, uploads: dict[str, tuple[str, StoredUpload]], data: dict | None = None
 ) -> Application:
-    """The citizen redoes the items staff asked for; the SLA clock resumes and review restarts."""
+    """The citizen redoes the items staff asked for; the SLA clock resumes and review restarts.
+
+    Refused with IntakeClosed while the kecamatan is not active (a trial application excepted
+    while it is onboarding)."""
+    _intake_or_refuse(channel=Channel.COMPLETION, application=application)
     with transaction.atomic():
         application = _locked(application)
         if application.status != Status.NEEDS_COMPLETION:
@@ -507,9 +537,12 @@ def application_add_note(*, application: Application, actor, text: str) -> Event
     return _event(application, Event.Kind.NOTE, actor=actor, reason=text.strip()[:4000], internal=True)
 
 
-def application_record_access(*, application: Application, actor, kind: str, data: dict | None = None) -> Event:
-    """Audit: a staff member opened the citizen's data or one of their files."""
-    return _event(application, kind, actor=actor, data=data, internal=True)
+def application_record_access(
+    *, application: Application, actor, kind: str, data: dict | None = None, reason: str = ""
+) -> Event:
+    """Audit: a staff member opened the citizen's data or one of their files (actor None: the
+    citizen, e.g. downloading a copy of their data), or handled a request about their data."""
+    return _event(application, kind, actor=actor, data=data, reason=reason, internal=True)
 
 
 # ------------------------------------------------------------------ expiry
@@ -628,6 +661,7 @@ def application_letter_draft(*, application: Application, actor):
             holder_nik=application.applicant_nik,
             subject_data=letter_subject_data(application),
             actor=actor,
+            trial=application.is_trial,
         )
         _transition(application, Status.LETTER_DRAFTED, actor=actor, data={"letter": str(letter.uuid)})
     return letter
@@ -887,3 +921,40 @@ def application_record_complaint(*, application: Application, reference: str, ca
         data={"complaint": reference},
         internal=True,
     )
+
+
+# ------------------------------------------------------------------ trial runs (onboarding)
+def trial_applications_purge(*, actor) -> int:
+    """Delete every trial application of this kecamatan with its files, letters and events.
+
+    One transaction; the stored objects (uploads, letter PDFs) are deleted after commit; audited
+    as a kecamatan OpsEvent naming the actor and the tracking codes. Real applications are never
+    touched. Returns how many were deleted.
+    """
+    with transaction.atomic():
+        trials = Application.objects.select_for_update().filter(is_trial=True)
+        rows = list(trials.values_list("pk", "tracking_code"))
+        if not rows:
+            return 0
+        ids = [pk for pk, _code in rows]
+        keys = list(Document.objects.filter(application_id__in=ids).values_list("key", flat=True))
+        keys += letter_services.letters_delete_for_applications(ids)
+        Event.objects.filter(application_id__in=ids).delete()
+        Application.objects.filter(pk__in=ids).delete()  # documents and access codes cascade
+        kecamatan_audit(
+            kecamatan=connection.tenant,
+            actor=f"{actor.get_username()}@{connection.tenant.slug}",
+            action="trial_purge",
+            reason=_("%(count)d permohonan uji coba dihapus: %(codes)s")
+            % {"count": len(rows), "codes": ", ".join(code for _pk, code in rows)},
+        )
+        transaction.on_commit(lambda: _objects_delete(keys))
+    return len(rows)
+
+
+def _objects_delete(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except storage.StorageUnavailable:
+            log.error("trial purge: stored object %s not deleted (storage unavailable)", key)

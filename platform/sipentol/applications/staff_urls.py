@@ -3,6 +3,7 @@ office kiosk's pages (mounted under /kiosk/ by the tenant URLconf)."""
 
 from django.urls import path
 
+from . import golive_views
 from . import staff_views as v
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("tanda-tangan/", v.signing_queue, name="signing"),
     path("ajukan/", v.assisted_services, name="assisted-services"),
     path("ajukan/<slug:slug>/", v.assisted_apply, name="assisted-apply"),
+    path("siap-layanan/", golive_views.golive, name="golive"),
+    path("siap-layanan/hapus-uji-coba/", golive_views.golive_purge_trials, name="golive-purge"),
 ]
 
 kiosk_patterns = (

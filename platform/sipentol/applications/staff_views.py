@@ -21,18 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp import devices_for_user
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
 from sipentol.accounts.decorators import staff_required
 from sipentol.accounts.permissions import Capability, can, roles_with
+from sipentol.accounts.services import authenticator_code_ok
 from sipentol.letters import selectors as letter_selectors
 from sipentol.letters import services as letter_services
 from sipentol.lib.errors import error_text
 from sipentol.lib.web import run_step, stored_file_response
 
 from . import selectors, services, views
+from .intake import Channel, intake_decide
 from .models import Application, Document, Event, Status
 
 
@@ -300,11 +301,6 @@ def application_letter_pdf(request, pk: int):
     return stored_file_response(key, content_type="application/pdf", filename=f"surat-{letter.uuid}.pdf")
 
 
-def _second_factor_ok(user, token: str) -> bool:
-    token = (token or "").strip()
-    return bool(token) and any(device.verify_token(token) for device in devices_for_user(user, confirmed=True))
-
-
 @staff_required(capability=Capability.SIGN_LETTERS)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -326,7 +322,7 @@ def signing_queue(request):
         chosen = list(waiting.filter(uuid__in=request.POST.getlist("letters")))
         if not chosen:
             messages.error(request, _("Pilih minimal satu surat yang akan ditandatangani."))
-        elif not _second_factor_ok(request.user, request.POST.get("otp", "")):
+        elif not authenticator_code_ok(user=request.user, token=request.POST.get("otp", "")):
             messages.error(
                 request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator.")
             )
@@ -404,6 +400,9 @@ def _kiosk_headers(response):
 
 @require_GET
 def kiosk_start(request):
+    intake = intake_decide(channel=Channel.KIOSK)
+    if not intake.open:
+        return _kiosk_headers(views.closed_page(request, intake, kiosk=True))
     return _kiosk_headers(
         render(
             request,

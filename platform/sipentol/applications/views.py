@@ -18,7 +18,9 @@ from sipentol.lib.error_pages import RETRY_AFTER_SECONDS
 
 from . import selectors, services
 from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
+from .intake import Channel, Intake, closed_message, intake_decide
 from .models import Application, Status
+from .panels import render_panels
 from .uploads import requirement_files_store, uploads_kept_only_if_saved
 
 
@@ -30,6 +32,10 @@ def apply(
         service = application.service if application else service_get(slug=slug)
     except KecamatanService.DoesNotExist as exc:
         raise Http404 from exc
+    channel = Channel.KIOSK if kiosk else (Channel.ASSISTED if assisted is not None else Channel.ONLINE)
+    intake = intake_decide(channel=channel, actor=request.user if assisted is not None else None)
+    if not intake.open:
+        return closed_page(request, intake, kiosk=kiosk)
     has_files = (
         set(application.documents.current().values_list("requirement_code", flat=True)) if application else set()
     )
@@ -79,6 +85,8 @@ def apply(
                 consent_statement=(assisted or {}).get("statement", ""),
                 channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
             )
+    except services.IntakeClosed:
+        return closed_page(request, intake_decide(channel=channel, actor=request.user), kiosk=kiosk)
     except services.TransitionError as exc:
         form.add_error(None, str(exc))
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
@@ -92,6 +100,17 @@ def apply(
     if draft:
         messages.success(request, _("Draf tersimpan. Simpan tautan halaman ini untuk melanjutkan nanti."))
     return redirect("applications:receipt", public_id=saved.public_id)
+
+
+def closed_page(request, intake: Intake, *, kiosk: bool = False):
+    """The kecamatan takes no submission by this way in now: when it opens, how to reach the office."""
+    kecamatan = request.tenant
+    return render(
+        request,
+        "applications/closed.html",
+        {"kecamatan": kecamatan, "message": closed_message(kecamatan, intake.status), "kiosk": kiosk},
+        status=503,
+    )
 
 
 def _initial_from(application: Application) -> dict:
@@ -140,6 +159,7 @@ def receipt(request, public_id):
             "documents": application.documents.current(),
             "secret_link": link,
             "redo": application.documents.to_redo(),
+            "panels": render_panels(request, application, granted=True),
         },
     )
 
@@ -162,6 +182,9 @@ def complete(request, public_id):
     if application.status != Status.NEEDS_COMPLETION:
         messages.info(request, _("Permohonan ini tidak sedang menunggu kelengkapan."))
         return redirect("applications:receipt", public_id=public_id)
+    intake = intake_decide(channel=Channel.COMPLETION, application=application)
+    if not intake.open:
+        return closed_page(request, intake)
     documents = list(application.documents.to_redo())
     requirements = {r.code: r for r in application.service.requirements.all()}
     if request.method == "GET":
@@ -204,6 +227,7 @@ def track(request):
         application = selectors.application_by_tracking_code(form.cleaned_data["kode"])
         if application is None:
             form.add_error("kode", _("Kode lacak tidak ditemukan. Periksa lagi penulisannya, contoh: JTS-2611-7K3Q."))
+    granted = application is not None and selectors.citizen_has_access(request, application)
     return render(
         request,
         "applications/track.html",
@@ -212,7 +236,8 @@ def track(request):
             "application": application,
             "timeline": selectors.citizen_timeline(application) if application else [],
             "code_form": AccessCodeForm(),
-            "granted": application is not None and selectors.citizen_has_access(request, application),
+            "granted": granted,
+            "panels": render_panels(request, application, granted=granted) if application else "",
         },
         status=404 if form.is_bound and application is None else 200,
     )

@@ -129,6 +129,13 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _logo_uri(logo: tuple[bytes, str] | None) -> str:
+    if logo is None:
+        return (ASSET_DIR / "logo-kabupaten-mojokerto.svg").as_uri()
+    content, content_type = logo
+    return f"data:{content_type};base64," + base64.b64encode(content).decode()
+
+
 def _css_text(css: str) -> str:
     # The CSS goes inside <style>: it must not be able to close the element.
     return mark_safe(css.replace("</", "<\\/"))  # noqa: S308
@@ -146,8 +153,14 @@ def letter_html(
     data: dict,
     signature: dict | None,
     verify_url: str | None,
+    logo: tuple[bytes, str] | None = None,
+    trial: bool = False,
 ) -> str:
-    """The whole letter as HTML (letterhead, number, sandboxed body, signature block, QR)."""
+    """The whole letter as HTML (letterhead, number, sandboxed body, signature block, QR).
+
+    `logo` is the kecamatan's letterhead image (bytes, content type), embedded as a data: URI;
+    without it the regency's fixed logo. `trial` marks the letter "UJI COBA" on every page.
+    """
     context = {
         "data": plain_value(data),
         "holder": plain_value(holder),
@@ -166,7 +179,8 @@ def letter_html(
                     **context,
                     "body": mark_safe(body),  # noqa: S308 (autoescaped output of the sandbox engine)
                     "extra_css": _css_text(css),
-                    "logo_url": (ASSET_DIR / "logo-kabupaten-mojokerto.svg").as_uri(),
+                    "logo_url": _logo_uri(logo),
+                    "trial": trial,
                     "signature": signature,
                     "qr": qr_data_uri(verify_url) if verify_url else "",
                     "verify_url": verify_url or "",

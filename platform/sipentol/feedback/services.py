@@ -49,7 +49,8 @@ def skm_submit(
     """Store the citizen's SKM answers and mark the application rated. Idempotent per application.
 
     Returns (response, created). A second submission (a double tap, a second visit) returns
-    the first response and changes nothing. Raises SurveyNotOpen before the letter is issued.
+    the first response and changes nothing. Raises SurveyNotOpen before the letter is issued,
+    and for a trial application (made while the kecamatan was onboarding).
     """
     missing = [f for f in UNSUR_FIELDS if answers.get(f) not in (1, 2, 3, 4)]
     if missing:
@@ -62,6 +63,8 @@ def skm_submit(
                 return existing, False
             if locked.status != Status.ISSUED:
                 raise SurveyNotOpen(_("Survei dapat diisi setelah surat Anda terbit."))
+            if locked.is_trial:  # a trial run is nobody's service: it never enters the SKM figures
+                raise SurveyNotOpen(_("Permohonan uji coba tidak disurvei."))
             response = SurveyResponse.objects.create(
                 application=locked,
                 service_id=locked.service_id,

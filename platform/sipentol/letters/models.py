@@ -21,6 +21,11 @@ class LetterSettings(models.Model):
         _("kode unit"), max_length=40, blank=True, help_text=_("Kosongkan untuk memakai kode dari kode Kemendagri.")
     )
     city = models.CharField(_("tempat penandatanganan"), max_length=60, default="Mojokerto")
+    # The kecamatan's letterhead logo in object storage (checked and re-encoded by lib/uploads);
+    # empty: letters carry the regency's fixed logo, and the go-live checklist says it is missing.
+    logo_key = models.CharField(max_length=100, blank=True)
+    logo_content_type = models.CharField(max_length=40, blank=True)
+    logo_sha256 = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -86,6 +91,9 @@ class Letter(models.Model):
     subject_data = models.JSONField(default=dict)
     pdf_key = models.CharField(max_length=100, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
+    # A trial run while the kecamatan is onboarding: marked "UJI COBA" on the PDF and numbered
+    # outside the year's sequence (UJI-COBA/<pk>/...), so real letters' numbers stay gap-free.
+    is_trial = models.BooleanField(default=False)
     signed_pdf_key = models.CharField(max_length=100, blank=True)
     signed_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     signed_at = models.DateTimeField(null=True, blank=True)

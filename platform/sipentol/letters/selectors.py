@@ -7,9 +7,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from services_catalog.blueprints import template_applied_section
 
 from .catalog import DEFAULT_LETTERS, default_template_source
 from .models import Letter, LetterTemplate, SignerCredential, SigningBatch, SigningBatchItem, TrustAnchor
@@ -160,11 +163,33 @@ def letter_template_for_admin(slug: str) -> LetterTemplate | None:
     return template
 
 
+def letter_templates_from_regency_template() -> dict[str, dict]:
+    """{slug: {title, html, css}} the last regency template applied to this kecamatan gave it.
+
+    A stored template still equal to that is the model kecamatan's wording, not a stale default:
+    refreshing from the defaults leaves it alone.
+    """
+    return template_applied_section(schema_name=connection.schema_name, name="letters")
+
+
+def letter_template_is_stale_default(template: LetterTemplate, given: dict[str, dict]) -> bool:
+    """No admin edited it, it did not come from a regency template, and today's default differs."""
+    if template.updated_by_id is not None or template.service_slug not in DEFAULT_LETTERS:
+        return False
+    from_template = given.get(template.service_slug)
+    if from_template and (template.title, template.html, template.css) == (
+        from_template.get("title"),
+        from_template.get("html"),
+        from_template.get("css"),
+    ):
+        return False
+    return (template.html, template.css) != default_template_source(template.service_slug)
+
+
 def letter_templates_outdated() -> int:
     """How many stored templates no admin has edited differ from today's defaults
     (`services.letter_templates_init` refreshes them, on the admin's request)."""
+    given = letter_templates_from_regency_template()
     return sum(
-        1
-        for t in LetterTemplate.objects.filter(updated_by__isnull=True, service_slug__in=list(DEFAULT_LETTERS))
-        if (t.html, t.css) != default_template_source(t.service_slug)
+        1 for t in LetterTemplate.objects.filter(updated_by__isnull=True) if letter_template_is_stale_default(t, given)
     )

@@ -24,6 +24,7 @@ from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
 from sipentol.lib import storage
 from tenants.selectors import kecamatan_url
+from tenants.services import kecamatan_audit
 
 from . import pki
 from .catalog import DEFAULT_LETTERS, default_template_source
@@ -38,9 +39,11 @@ from .models import (
     SigningBatchItem,
     SigningDelegation,
 )
+from .selectors import letter_template_is_stale_default, letter_templates_from_regency_template
 from .signers import adapter_for
 
 _NIK_RE = re.compile(r"^\d{16}$")
+TRIAL_NUMBER_PREFIX = "UJI-COBA"
 
 
 class SigningRefused(PermissionDenied):
@@ -120,8 +123,18 @@ def _store_pdf(pdf: bytes) -> str:
     return storage.put(io.BytesIO(pdf), content_type="application/pdf", length=len(pdf))
 
 
+def letterhead_logo() -> tuple[bytes, str] | None:
+    """This kecamatan's uploaded letterhead logo (bytes, content type), or None (the fixed logo)."""
+    row = letter_settings()
+    if not row.logo_key:
+        return None
+    return storage.get(row.logo_key), row.logo_content_type
+
+
 def _render(letter: Letter, template: LetterTemplate, *, signature: dict | None, on: dt.date) -> bytes:
     return render.render_letter_pdf(
+        logo=letterhead_logo(),
+        trial=letter.is_trial,
         body_html=template.html,
         css=template.css,
         title=letter.title,
@@ -160,8 +173,11 @@ def letter_draft(
     holder_nik: str,
     subject_data: dict,
     actor,
+    trial: bool = False,
 ) -> Letter:
     """Create a draft letter and store its preview PDF (no number, no signature yet).
+
+    `trial`: the letter of a trial application (marked "UJI COBA", numbered apart at signing).
 
     The classification code is the service's (letter_classification_for), read again when the
     letter is numbered at signing.
@@ -180,6 +196,7 @@ def letter_draft(
             holder_nik=holder_nik,
             subject_data=render.plain_value(subject_data),
             created_by=actor if getattr(actor, "pk", None) else None,
+            is_trial=trial,
         )
         letter.pdf_key = _store_pdf(_render(letter, template, signature=None, on=timezone.localdate()))
         letter.save(update_fields=["pdf_key"])
@@ -272,9 +289,13 @@ def letter_sign(
         if not letter.number:
             # The service's code now, as its configuration page shows it, even if changed since the draft.
             letter.classification = letter_classification_for(letter.service_slug)
-            letter.number, letter.sequence = letter_number_next(
-                classification=letter.classification, unit_code=letter_unit_code(), year=today.year
-            )
+            if letter.is_trial:
+                # Outside the year's sequence: a trial never takes (or leaves a gap in) a real number.
+                letter.number = f"{TRIAL_NUMBER_PREFIX}/{letter.pk:04d}/{letter_unit_code()}/{today.year}"
+            else:
+                letter.number, letter.sequence = letter_number_next(
+                    classification=letter.classification, unit_code=letter_unit_code(), year=today.year
+                )
             letter.year = today.year
         profile = getattr(signer_user, "staff", None)
         signature = {
@@ -379,13 +400,14 @@ def letter_templates_init() -> int:
     ones no admin has edited (updated_by empty) when the defaults change. Idempotent; returns
     how many were created or refreshed."""
     changed = 0
+    given = letter_templates_from_regency_template()  # kept: the model kecamatan's wording
     for slug, title in DEFAULT_LETTERS.items():
         html, css = default_template_source(slug)
         template, was_created = LetterTemplate.objects.get_or_create(
             service_slug=slug,
             defaults={"title": title, "html": html, "css": css},
         )
-        if not was_created and template.updated_by_id is None and (template.html, template.css) != (html, css):
+        if not was_created and letter_template_is_stale_default(template, given):
             template.html, template.css = html, css
             template.save(update_fields=["html", "css", "updated_at"])
             was_created = True
@@ -422,6 +444,7 @@ def letter_template_preview(html: str, css: str, sample_data: dict) -> bytes:
         data=sample_data,
         signature=None,
         verify_url=None,
+        logo=letterhead_logo(),
     )
 
 
@@ -486,3 +509,57 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
             details={"valid_to": credential.valid_to.isoformat() if credential.valid_to else ""},
         )
     return credential
+
+
+# ---------------------------------------------------------------------------- letterhead
+LOGO_TYPES = ["image/png", "image/jpeg"]
+LOGO_MAX_MB = 2
+
+
+def letterhead_logo_upload(*, fileobj, original_name: str, actor) -> LetterSettings:
+    """Store the kecamatan's letterhead logo (checked, scanned and re-encoded by lib/uploads) and
+    use it on every letter rendered from now on. The previous logo object is deleted after commit."""
+    from sipentol.lib.uploads import store_upload
+
+    stored = store_upload(
+        fileobj,
+        original_name=original_name,
+        label=_("Logo kop surat"),
+        accepted_types=LOGO_TYPES,
+        max_image_mb=LOGO_MAX_MB,
+    )
+    if stored.scan_status != "clean":
+        storage.delete(stored.key)
+        raise ValidationError(
+            _(
+                "Pemeriksa antivirus sedang tidak dapat dihubungi, jadi logo belum disimpan. "
+                "Unggah lagi dalam satu menit."
+            )
+        )
+    with transaction.atomic():
+        row = LetterSettings.objects.select_for_update().filter(pk=letter_settings().pk).get()
+        previous = row.logo_key
+        row.logo_key, row.logo_content_type, row.logo_sha256 = stored.key, stored.content_type, stored.sha256
+        row.save(update_fields=["logo_key", "logo_content_type", "logo_sha256", "updated_at"])
+        if previous:
+            transaction.on_commit(lambda: storage.delete(previous))
+        kecamatan_audit(
+            kecamatan=_kecamatan(),
+            actor=f"{actor.get_username()}@{_kecamatan().slug}",
+            action="letterhead_logo",
+            reason=stored.sha256,
+        )
+    return row
+
+
+# ---------------------------------------------------------------------------- trial data
+def letters_delete_for_applications(application_ids: list[int]) -> list[str]:
+    """Delete the letters of these (trial) applications with their events and batch items, in the
+    caller's transaction; returns the storage keys of their PDFs, to delete after commit."""
+    letters = Letter.objects.filter(application_id__in=application_ids)
+    keys = [k for pair in letters.values_list("pdf_key", "signed_pdf_key") for k in pair if k]
+    SigningBatchItem.objects.filter(letter__in=letters).delete()
+    LetterEvent.objects.filter(letter__in=letters).delete()
+    Letter.objects.filter(replaced_by__in=letters).update(replaced_by=None)
+    letters.delete()
+    return keys

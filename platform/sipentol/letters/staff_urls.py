@@ -10,5 +10,6 @@ urlpatterns = [
     path("templat-surat/", v.template_list, name="letter-templates"),
     path("templat-surat/<slug:slug>/", v.template_edit, name="letter-template"),
     path("pelimpahan/", v.delegations, name="delegations"),
+    path("kop-surat/", v.letterhead, name="letterhead"),
     path("petugas/<int:pk>/sertifikat/", v.staff_certificate, name="staff-admin-certificate"),
 ]

@@ -247,3 +247,31 @@ def staff_certificate(request, pk: int):
         "credential": selectors.signer_credential_active(user=member) if signer else None,
     }
     return render(request, "letters/staff/certificate.html", context, status=status)
+
+
+# ------------------------------------------------------------------ letterhead
+class LetterheadLogoForm(forms.Form):
+    logo = forms.FileField(label=_l("Logo kecamatan (PNG atau JPG, di bawah 2 MB)"))
+
+
+@staff_required(capability=Capability.EDIT_LETTER_TEMPLATES)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def letterhead(request):
+    """The kecamatan's letterhead: its logo (uploaded here) beside the office's name and address."""
+    form = LetterheadLogoForm()
+    status = 200
+    if request.method == "POST":
+        form = LetterheadLogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["logo"]
+            try:
+                services.letterhead_logo_upload(fileobj=upload, original_name=upload.name, actor=request.user)
+            except ValidationError as error:
+                form.add_error("logo", error.messages)
+            else:
+                messages.success(request, _("Logo kop surat disimpan. Surat berikutnya memakai logo ini."))
+                return redirect("staff:letterhead")
+        status = 400
+    context = {"form": form, "settings_row": services.letter_settings(), "office": request.tenant}
+    return render(request, "letters/staff/letterhead.html", context, status=status)

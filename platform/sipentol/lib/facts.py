@@ -34,6 +34,8 @@ class ApplicationFactRow:
     clock_running: bool
     skm_total: int | None
     rated_at: dt.datetime | None
+    # The public tracking code (no personal data): billing names the application that went over a quota.
+    tracking_code: str = ""
 
 
 class FactSink(Protocol):

@@ -39,3 +39,39 @@ def add_common_error_responses(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}
                 )
     return result
+
+
+# PostgreSQL cannot store a NUL character, so every text the API takes refuses it (400, from
+# lib/error_pages.RequestGuardMiddleware for the path and query string, from the form fields
+# for bodies). The schema says so: a free text parameter or property matches this pattern.
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def _no_nul(schema) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"enum", "pattern", "format", "$ref"} & set(schema)):
+        schema["pattern"] = NO_NUL_PATTERN
+    for key in ("properties", "patternProperties"):
+        for child in (schema.get(key) or {}).values():
+            _no_nul(child)
+    for key in ("items", "additionalProperties", "not"):
+        _no_nul(schema.get(key))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for child in schema.get(key) or []:
+            _no_nul(child)
+
+
+def refuse_nul_in_text(result, generator, request, public):
+    """Every free text parameter and request/response property: no NUL character."""
+    for schema in result.get("components", {}).get("schemas", {}).values():
+        _no_nul(schema)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema"))
+            for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                _no_nul(media.get("schema"))
+    return result

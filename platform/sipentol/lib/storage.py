@@ -194,3 +194,16 @@ def presigned_get(key: str, *, seconds: int | None = None, filename: str | None 
 def ping() -> None:
     with _answering():
         client().bucket_exists(settings.S3_BUCKET)
+
+
+def prefix_size() -> int:
+    """Bytes stored under the current schema's prefix (`{schema}/`), for the storage quota.
+
+    Lists every object under the prefix; the SDK follows S3's continuation tokens, 1,000 keys a
+    page, so a kecamatan with many files is listed in full while memory holds one page.
+    """
+    total = 0
+    with _answering():
+        for obj in client().list_objects(settings.S3_BUCKET, prefix=f"{_schema()}/", recursive=True):
+            total += obj.size or 0
+    return total

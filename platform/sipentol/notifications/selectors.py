@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from sipentol.notifications.models import OutboxMessage
+from sipentol.notifications.models import Channel, OutboxMessage
 
 
 def outbox_due_ids(*, now: datetime, requeue_before: datetime, limit: int = 500) -> list[int]:
@@ -29,3 +29,8 @@ def outbox_due_ids(*, now: datetime, requeue_before: datetime, limit: int = 500)
 def outbox_for_dedupe_key(*, dedupe_key: str) -> QuerySet[OutboxMessage]:
     """What was sent for one event (e.g. to show delivery status on an application's page)."""
     return OutboxMessage.objects.filter(dedupe_key=dedupe_key).order_by("channel")
+
+
+def whatsapp_count(*, start: datetime, end: datetime) -> int:
+    """WhatsApp messages this kecamatan queued in [start, end): its meter for the billing quota."""
+    return OutboxMessage.objects.filter(channel=Channel.WHATSAPP, created_at__gte=start, created_at__lt=end).count()

@@ -8,3 +8,11 @@ class OpsConfig(AppConfig):
     name = "sipentol.ops"
     label = "ops"
     verbose_name = "Ops console"
+
+    def ready(self) -> None:
+        # billing records quota notices; the outbox and the admins are in apps it may not import.
+        from billing_and_quota.services import register_notice_sender
+
+        from .quota_notices import quota_notice_send
+
+        register_notice_sender(quota_notice_send)

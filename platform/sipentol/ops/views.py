@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,24 +18,54 @@ from django.views.decorators.http import require_POST
 
 from billing_and_quota.selectors import WARNING_PERCENT
 from sipentol.accounts.models import SignInEvent
+from sipentol.accounts.permissions import RegencyCapability, regency_can
 from sipentol.accounts.services import sign_in_event_record, two_factor_reset
 from sipentol.accounts.signin import Site, recent_password_required, second_factor_required
 from sipentol.health import run_checks
+from tenants.golive import GoLiveIncomplete
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
-from tenants.services import kecamatan_set_status
+from tenants.services import kecamatan_set_status, ops_event_record
 
 from .selectors import usage_by_kecamatan
 
 
 def is_operator(user) -> bool:
-    """A Diskominfo operator: an active staff account of the public schema."""
-    return user.is_active and user.is_staff
+    """A Diskominfo account (admin, operator, help desk) of the public schema: reads the console."""
+    return regency_can(user, RegencyCapability.VIEW_CONSOLE)
+
+
+def _forbidden(request):
+    return render(request, "ops/forbidden.html", status=403)
 
 
 # Password and second factor (accounts/signin.py) for every page of the console.
 OPS = Site(name="ops", prefix="/ops/", heading=gettext_lazy("Masuk konsol operasi Diskominfo"), may_enter=is_operator)
-ops_required = second_factor_required(OPS)
+ops_required = second_factor_required(OPS, forbidden=_forbidden)
+
+
+def ops_audit(request, action: str, **fields):
+    """Record what the signed-in Diskominfo account just did (tenants.OpsEvent), with its address."""
+    return ops_event_record(
+        actor=request.user.get_username(), action=action, ip_address=get_client_ip_address(request), **fields
+    )
+
+
+def ops_capability_required(capability: RegencyCapability):
+    """Signed in to the console (password + second factor) and the role holds `capability`
+    (accounts/permissions.REGENCY_PERMISSIONS); otherwise the 403 page naming whom to ask."""
+
+    def decorator(view):
+        @ops_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not regency_can(request.user, capability):
+                return _forbidden(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 @ops_required
@@ -56,7 +89,7 @@ def console(request):
     )
 
 
-@ops_required
+@ops_capability_required(RegencyCapability.CHANGE_KECAMATAN_STATUS)
 @require_POST
 def set_status(request, slug: str):
     kecamatan = get_object_or_404(Kecamatan, slug=slug)
@@ -67,6 +100,13 @@ def set_status(request, slug: str):
             reason=request.POST.get("reason", ""),
             actor=request.user.get_username(),
         )
+    except GoLiveIncomplete as refusal:
+        messages.error(
+            request,
+            _("Kecamatan %(name)s belum dapat diaktifkan. Butir daftar periksa yang belum selesai: %(items)s.")
+            % {"name": kecamatan.name, "items": "; ".join(str(s.check.label) for s in refusal.missing)},
+        )
+        return redirect("ops:golive", slug=kecamatan.slug)
     except ValueError:
         messages.error(
             request,
@@ -77,7 +117,7 @@ def set_status(request, slug: str):
     return redirect("ops:console")
 
 
-@ops_required
+@ops_capability_required(RegencyCapability.MANAGE_REGENCY_USERS)
 @recent_password_required(OPS)
 @sensitive_variables("code")
 @never_cache
@@ -101,6 +141,7 @@ def enrolment_code(request):
         user=user,
         details={"by": request.user.get_username()},
     )
+    ops_audit(request, "enrolment_code", target=f"user:{user.get_username()}")
     response = render(
         request,
         "ops/enrolment_code.html",

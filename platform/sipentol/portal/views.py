@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
 from services_catalog.selectors import faq_list
+from sipentol.privacy.forms import TrackingCodeForm
+from sipentol.privacy.policy import retention_table
 from tenants.models import Desa
 
 from .selectors import apply_url, whatsapp_url
@@ -90,3 +92,15 @@ def contact(request):
 @require_GET
 def faq(request):
     return render(request, "portal/faq.html", {"faqs": faq_list()})
+
+
+@require_GET
+def privacy(request):
+    """What this kecamatan collects, why, for how long (the policy in force), who sees it, how to ask."""
+    kecamatan = request.tenant
+    context = {
+        "retention": retention_table(),
+        "whatsapp_url": whatsapp_url(kecamatan.whatsapp),
+        "form": TrackingCodeForm(),
+    }
+    return render(request, "portal/privacy.html", context)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Users of the public schema in this group (or is_staff) may read the dashboard. The group has
-# no model permissions: the "Pimpinan" role is read-only by construction.
+# The group that once marked regency leaders; accounts' migration 0004 turned its members into
+# RegencyProfile(role=leader). Who reads the dashboard: accounts/permissions.REGENCY_PERMISSIONS.
 REGENCY_GROUP = "regency"
 
 

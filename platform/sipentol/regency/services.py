@@ -16,7 +16,8 @@ from sipentol.lib.facts import ApplicationFactRow
 
 from .models import ApplicationFact
 
-_ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow)]
+# The row's fields this table keeps (the tracking code travels to billing only).
+_ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow) if f.name != "tracking_code"]
 _UPDATE_FIELDS = [name for name in _ROW_FIELDS if name != "application_id"] + ["updated_at"]
 
 
@@ -25,7 +26,10 @@ class RegencyFactSink:
 
     def upsert(self, *, kecamatan_id: int, rows: list[ApplicationFactRow]) -> None:
         now = timezone.now()
-        facts = [ApplicationFact(kecamatan_id=kecamatan_id, updated_at=now, **dataclasses.asdict(row)) for row in rows]
+        facts = [
+            ApplicationFact(kecamatan_id=kecamatan_id, updated_at=now, **{f: getattr(row, f) for f in _ROW_FIELDS})
+            for row in rows
+        ]
         if facts:
             # One INSERT ... ON CONFLICT DO UPDATE: safe under concurrent transitions.
             ApplicationFact.objects.bulk_create(

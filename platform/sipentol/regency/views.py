@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
+from sipentol.accounts.permissions import RegencyCapability, regency_can
 from sipentol.accounts.signin import Site, second_factor_required
 from tenants.selectors import kecamatan_directory
 
 from . import selectors
-from .models import REGENCY_GROUP
 
 
 def home(request):
@@ -16,10 +16,8 @@ def home(request):
 
 
 def can_read_dashboard(user) -> bool:
-    """Regency leadership (the read-only `regency` group) and Diskominfo staff, public schema only."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or user.groups.filter(name=REGENCY_GROUP).exists()
+    """Regency leaders and Diskominfo accounts (accounts/permissions.REGENCY_PERMISSIONS)."""
+    return regency_can(user, RegencyCapability.VIEW_DASHBOARD)
 
 
 def _forbidden(request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from sipentol.lib.env import database_from_url, env, envbool, envint
@@ -48,6 +49,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "sipentol.portal",
     "sipentol.ops",
+    "sipentol.privacy.retention",  # the regency's retention periods and the purge record
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",
@@ -66,6 +68,7 @@ TENANT_APPS = [
     "sipentol.letters",
     "sipentol.notifications",
     "sipentol.feedback",
+    "sipentol.privacy",  # citizens' correction and deletion requests
     # Per kecamatan schema: staff second factor (TOTP, backup codes) and lockout. axes' attempts
     # live where the user does, so "admin" of Jetis and "admin" of Mojosari never share a count.
     "axes",
@@ -183,8 +186,12 @@ LOGIN_URL = "/masuk/"
 # (accounts/signin.py; docs/staff_admin.md, docs/operations.md)
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Wrong passwords, enrolment codes and second-factor codes count alike; AXES_FAILURE_LIMIT of them
-# lock the account (any address) and the address (any account) of this host for the cool-off.
+# lock the account (any address), AXES_ADDRESS_FAILURE_LIMIT lock the address (any account: a
+# whole office behind one NAT address shares it) of this host for the cool-off
+# (accounts/lockout.py).
+AXES_HANDLER = "sipentol.accounts.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -221,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sipentol.lib.openapi.add_common_error_responses",
+        "sipentol.lib.openapi.refuse_nul_in_text",
     ],
 }
 
@@ -270,6 +278,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 120.0,
     },
 }
+# Billing (billing_and_quota/tasks.py): usage measured and quota notices at 80% / 100% every day;
+# last month's statements from the first working day of the month on (the job checks the day).
+CELERY_BEAT_SCHEDULE["billing-daily-usage-check"] = {
+    "task": "billing_and_quota.tasks.daily_usage_check",
+    "schedule": crontab(hour=5, minute=30),
+}
+CELERY_BEAT_SCHEDULE["billing-monthly-statements"] = {
+    "task": "billing_and_quota.tasks.monthly_statements",
+    "schedule": crontab(hour=6, minute=0),
+}
+# Diskominfo's address for quota notices (also listed on the ops console); empty: console only.
+BILLING_NOTICE_EMAIL = env("BILLING_NOTICE_EMAIL", "")
+
+
+# Personal data past its retention period (sipentol.privacy.policy): rows, stored files, cache.
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-data"] = {"task": "privacy.tasks.purge_expired_data", "schedule": 86400.0}
 # A signing batch item still pending this long after it was queued lost its task (worker killed).
 SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 

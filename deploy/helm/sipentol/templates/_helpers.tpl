@@ -67,6 +67,7 @@ BSRE_URL: {{ .Values.config.bsre.url | quote }}
 SENTRY_ENVIRONMENT: {{ .Values.config.sentry.environment | quote }}
 TRUSTED_PROXY_COUNT: {{ .Values.config.signIn.trustedProxyCount | toString | quote }}
 AXES_FAILURE_LIMIT: {{ .Values.config.signIn.failureLimit | toString | quote }}
+AXES_ADDRESS_FAILURE_LIMIT: {{ .Values.config.signIn.addressFailureLimit | toString | quote }}
 AXES_COOLOFF_MINUTES: {{ .Values.config.signIn.cooloffMinutes | toString | quote }}
 SESSION_IDLE_SECONDS: {{ mul .Values.config.signIn.idleMinutes 60 | toString | quote }}
 SESSION_ABSOLUTE_SECONDS: {{ mul .Values.config.signIn.absoluteHours 3600 | toString | quote }}

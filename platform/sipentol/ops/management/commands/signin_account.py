@@ -1,4 +1,4 @@
-"""Create a Diskominfo operator (`--ops`) or regency leader (`--dashboard`) account in the public
+"""Create a Diskominfo admin (`--ops`) or regency leader (`--dashboard`) account in the public
 schema, or give an existing one a new authenticator (`--reset-2fa`); prints, once, the
 temporary password (new accounts) and the one-time enrolment code their first sign-in asks for.
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from sipentol.accounts.models import RegencyProfile, RegencyRole
 from sipentol.accounts.services import enrolment_code_issue, two_factor_reset
-from sipentol.regency.models import REGENCY_GROUP
 
 
 class Command(BaseCommand):
@@ -25,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         kind = parser.add_mutually_exclusive_group(required=True)
-        kind.add_argument("--ops", action="store_true", help="a Diskominfo operator (ops console and dashboard)")
+        kind.add_argument("--ops", action="store_true", help="a Diskominfo admin (ops console and dashboard)")
         kind.add_argument("--dashboard", action="store_true", help="a regency leader (dashboard only)")
         kind.add_argument("--reset-2fa", action="store_true", help="an existing account: new enrolment code")
 
@@ -42,9 +41,9 @@ class Command(BaseCommand):
                 if User.objects.filter(username__iexact=username).exists():
                     raise CommandError(f"{username!r} exists already; use --reset-2fa for a new enrolment code.")
                 password = secrets.token_urlsafe(12)
-                user = User.objects.create_user(username, password=password, is_staff=ops)
-                if dashboard:
-                    user.groups.add(Group.objects.get_or_create(name=REGENCY_GROUP)[0])
+                user = User.objects.create_user(username, password=password)
+                role = RegencyRole.DISKOMINFO_ADMIN if ops else RegencyRole.LEADER
+                RegencyProfile.objects.create(user=user, role=role)
                 code = enrolment_code_issue(user=user)
         if password:
             self.stdout.write(f"password: {password}")

@@ -128,12 +128,15 @@ def _run(stack: Stack, faults: list) -> tuple[list[Submission], dict, float]:
         fault_ended = time.monotonic()
         stack.stop_issuer()
         stream.stop(finish_within=PROFILE.drain_seconds)
+        sent_files = {hashlib.sha256(b).hexdigest() for s in stream.submissions for _n, b, _t in s.files.values()}
         while True:
             report = stack.ctl("report")
-            if _drained(report) or time.monotonic() - fault_ended > PROFILE.drain_seconds:
+            report["new_orphans"] = {k: sha for k, sha in report["orphans"].items() if k not in stray_before}
+            stray_files = [k for k, sha in report["new_orphans"].items() if sha in sent_files]
+            settled = _drained(report) and (STORAGE_FAULTS.intersection(faults) or not stray_files)
+            if settled or time.monotonic() - fault_ended > PROFILE.drain_seconds:
                 break
             time.sleep(2)
-    report["new_orphans"] = {k: sha for k, sha in report["orphans"].items() if k not in stray_before}
     return stream.submissions, report, time.monotonic() - fault_ended
 
 
@@ -170,8 +173,8 @@ def test_it_loses_nothing_and_answers_every_request_cleanly_under_faults(stack, 
         assert all(d["stored_sha256"] == d["sha256"] for d in stored["documents"])
     assert report["missing_objects"] == []
     assert report["signed_letters_not_matching_storage"] == 0
-    # a file whose write failed is given back; only storage stopping mid-request can keep one
-    # (it cannot be asked to delete it then)
+    # a file whose write failed is given back (later, by discard_stray_uploads, when the database
+    # could not say at once); storage faults are not held to it: see docs/operations.md
     stray_citizen_files = [k for k, sha in report["new_orphans"].items() if sha in sent_files]
     if not STORAGE_FAULTS.intersection(faults):
         assert stray_citizen_files == []
@@ -180,7 +183,15 @@ def test_it_loses_nothing_and_answers_every_request_cleanly_under_faults(stack, 
     assert report["duplicate_letter_numbers"] == 0
     assert report["applications_issued_twice"] == 0
     assert report["applications_with_two_signed_letters"] == 0
-    assert [key for key, n in stack.deliveries().items() if n > 1] == []
+    # Delivery is at least once: only a worker killed between the provider accepting a message
+    # and its `sent` commit repeats it (after the lease), with the same Message-ID / callback
+    # data. So a repeat is allowed only under kills, at most one per kill, of a resent message.
+    repeats = {key: n for key, n in stack.deliveries().items() if n > 1}
+    if worker_killed in faults:
+        assert sum(n - 1 for n in repeats.values()) <= PROFILE.worker_kills
+        assert all(report["attempts"].get(key, 0) >= 2 for key in repeats), (repeats, report["attempts"])
+    else:
+        assert repeats == {}
 
     # the backlog is gone in time
     assert _drained(report), (report["outbox"], report["batch_items"], report["awaiting_signature"])

@@ -243,7 +243,7 @@ S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
 S3_TIMEOUT_SECONDS = envint("S3_TIMEOUT_SECONDS", 10)  # connect and read limit of each storage call
 # Files a failed submission may have left (storage or the database was down then) are deleted
 # this long after, when nothing refers to them (applications.discard_stray_uploads).
-UPLOADS_STRAY_DISCARD_SECONDS = envint("UPLOADS_STRAY_DISCARD_SECONDS", 300)
+UPLOADS_STRAY_DISCARD_SECONDS = envint("UPLOADS_STRAY_DISCARD_SECONDS", 60)
 
 # ---------------------------------------------------------------------------- antivirus
 # clamd (INSTREAM): tcp://host:3310 or unix:///path. Unset or unreachable: uploads are kept as

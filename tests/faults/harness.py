@@ -238,9 +238,20 @@ class Stack:
         return out
 
     def stop_issuer(self) -> None:
+        """Stop issuing; then the Camat looks at the queue once more and signs what a failed
+        attempt left waiting (as they would, seeing it there)."""
         if self.issuer is not None and self.issuer.poll() is None:
             self.issuer.terminate()
             _wait_or_kill(self.issuer, timeout=60)
+            last_look = ["issue", "--once", "--per-batch", "0", "--out", str(self.data / "issued-last.jsonl")]
+            subprocess.run(
+                [sys.executable, "-m", "tests.faults.stackctl", *last_look],
+                env=self.env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
         self.issuer = None
 
     # --- faults ---

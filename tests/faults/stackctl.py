@@ -39,6 +39,7 @@ from sipentol.applications import services  # noqa: E402
 from sipentol.applications.models import Application, Document, Event, Status  # noqa: E402
 from sipentol.applications.tasks import reconcile_signed_letters, sweep_signing_batches  # noqa: E402
 from sipentol.letters import pki  # noqa: E402
+from sipentol.letters import selectors as letter_selectors  # noqa: E402
 from sipentol.letters.models import Letter, SigningBatchItem  # noqa: E402
 from sipentol.lib import storage  # noqa: E402
 from sipentol.notifications.channels import stable_message_key  # noqa: E402
@@ -77,7 +78,7 @@ def setup() -> dict:
         }
 
 
-def issue(*, out: Path, per_batch: int, pause: float) -> None:
+def issue(*, out: Path, per_batch: int, pause: float, once: bool = False) -> None:
     """Until SIGTERM: make `per_batch` verified applications, draft and send their letters, and
     start one signing batch (the Camat's one second-factor check), as the back office does.
 
@@ -99,16 +100,24 @@ def issue(*, out: Path, per_batch: int, pause: float) -> None:
             try:
                 with tenant_context(jetis):
                     camat = get_user_model().objects.get(username=CAMAT)
-                    letters = []
+                    # what the Camat's queue shows: letters a failed attempt left waiting, and new ones
+                    letters = list(
+                        Letter.objects.filter(status=Letter.Status.AWAITING_SIGNATURE).exclude(
+                            pk__in=letter_selectors.letters_in_pending_batch()
+                        )
+                    )
                     for _ in range(per_batch):
                         application = ApplicationFactory(status=Status.VERIFIED)
                         services.application_letter_draft(application=application, actor=camat)
                         letters.append(services.application_letter_submit(application=application, actor=camat))
-                    batch = services.application_signing_batch_start(
-                        letters=letters, signer_user=camat, second_factor_ok=True
-                    )
-                lines.write(json.dumps({"batch": batch.pk, "applications": [x.application_id for x in letters]}) + "\n")
-                lines.flush()
+                    if letters:
+                        batch = services.application_signing_batch_start(
+                            letters=letters, signer_user=camat, second_factor_ok=True
+                        )
+                        lines.write(json.dumps({"batch": batch.pk, "letters": [x.pk for x in letters]}) + "\n")
+                        lines.flush()
+                if once:
+                    return
             except Exception:  # noqa: BLE001 - any outage: log it, drop the connection, try again
                 log.warning("issuing a batch failed; trying again", exc_info=True)
                 connections.close_all()
@@ -205,12 +214,13 @@ def main() -> None:
     issuing.add_argument("--out", type=Path, required=True)
     issuing.add_argument("--per-batch", type=int, default=2)
     issuing.add_argument("--pause", type=float, default=1.0)
+    issuing.add_argument("--once", action="store_true", help="one round, e.g. the Camat's last look at the queue")
     sweeping = commands.add_parser("sweep")
     sweeping.add_argument("--stale-seconds", type=int, default=60)
     commands.add_parser("report")
     args = parser.parse_args()
     if args.command == "issue":
-        issue(out=args.out, per_batch=args.per_batch, pause=args.pause)
+        issue(out=args.out, per_batch=args.per_batch, pause=args.pause, once=args.once)
         return
     result = {"setup": setup, "report": report}.get(args.command)
     answer = result() if result else sweep(stale_seconds=args.stale_seconds)

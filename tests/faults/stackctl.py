@@ -94,11 +94,10 @@ def issue(*, out: Path, per_batch: int, pause: float, once: bool = False) -> Non
     signal.signal(signal.SIGTERM, stop)
     # Each issuer process starts the factory's tracking codes somewhere else (they repeat otherwise).
     ApplicationFactory.reset_sequence(random.randrange(30**4 // 2))
-    jetis = _jetis()
     with out.open("a") as lines:
         while not stopping:
             try:
-                with tenant_context(jetis):
+                with tenant_context(_jetis()):
                     camat = get_user_model().objects.get(username=CAMAT)
                     # what the Camat's queue shows: letters a failed attempt left waiting, and new ones
                     letters = list(

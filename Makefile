@@ -49,9 +49,16 @@ bench: install
 # gunicorn with the production settings; figures appended to docs/performance.md.
 # Shorter: make soak SOAK_ARGS="--users 50 --run-time 60s"
 # Then schemathesis long: 200 random cases per API operation, anonymous and as staff.
+# Then the fault scenarios of tests/faults at full length (FAULTS_PROFILE=long: storage stopped
+# and frozen 60 s, Redis stopped 60 s, 20 worker kills, PostgreSQL down 30 s); `make test` runs
+# the same scenarios short. Only the faults: make soak SOAK_LOAD=0
+SOAK_LOAD ?= 1
 soak: install
-	PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS)
-	SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	if [ "$(SOAK_LOAD)" = 1 ]; then \
+		PYTHONPATH=platform:. $(BIN)/python -m tests.load.soak --users 200 --spawn-rate 10 --run-time 10m $(SOAK_ARGS) && \
+		SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/python -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider; \
+	fi
+	FAULTS_PROFILE=long $(BIN)/python -m pytest tests/faults -q -p no:cacheprovider -o log_cli=true --log-cli-level=INFO
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

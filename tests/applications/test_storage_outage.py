@@ -4,6 +4,7 @@ Each test starts its own SeaweedFS (the suite's starter), points the settings at
 freezes it (SIGSTOP) or stops it: the suite's shared server is never touched.
 """
 
+import io
 import os
 import signal
 import time
@@ -14,6 +15,8 @@ from django.conf import settings as django_settings
 from django_tenants.utils import tenant_context
 
 from sipentol.applications.models import Application
+from sipentol.applications.tasks import discard_stray_uploads
+from sipentol.celery import app as celery_app
 from sipentol.lib import storage
 from sipentol_devtools import embedded
 
@@ -85,3 +88,28 @@ def test_it_reports_frozen_storage_on_healthz_in_bounded_time(public_client, own
 
     assert response.status_code == 503 and elapsed < BOUND_SECONDS, elapsed
     assert response.json()["checks"]["object_storage"]["ok"] is False
+
+
+def test_it_deletes_later_the_files_a_submission_to_frozen_storage_may_have_left(
+    jetis, jetis_client, domisili, own_s3, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(celery_app, "send_task", lambda name, args, countdown: queued.append((name, args[0])))
+    os.kill(own_s3.pid, signal.SIGSTOP)
+    response = jetis_client.post(f"/layanan/{domisili.slug}/ajukan/", apply_payload(domisili, str(uuid.uuid4())))
+    os.kill(own_s3.pid, signal.SIGCONT)
+    assert response.status_code == 503
+
+    # the key of the write that timed out is queued for deletion: a thawed server may store it yet
+    [(name, keys)] = queued
+    assert name == "applications.discard_stray_uploads" and keys
+    with tenant_context(jetis):
+        for key in keys:  # as a frozen server does once it thaws
+            storage.put(io.BytesIO(b"%PDF-1.4 late"), content_type="application/pdf", key=key)
+        assert sorted(_objects_under("jetis/")) == sorted(keys)
+
+        # when the task runs
+        assert discard_stray_uploads.apply(args=[keys]).get() == len(keys)
+
+    # then nothing is left
+    assert _objects_under("jetis/") == []

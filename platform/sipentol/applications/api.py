@@ -30,7 +30,7 @@ from . import selectors, services
 from .forms import ApplicationForm
 from .intake import Channel, closed_message, intake_decide, office_contacts
 from .models import Application, Document, Event, Status
-from .uploads import requirement_files_store, uploads_discard
+from .uploads import requirement_files_store, uploads_kept_only_if_saved
 
 
 class IsVerifiedStaff(BasePermission):
@@ -189,20 +189,19 @@ class ApplicationSubmitApi(APIView):
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         applicant, values = form.split()
         try:
-            application, secret, created = services.application_save(
-                service=service,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                applicant=applicant,
-                data=values,
-                uploads=uploads,
-                submit=True,
-                channel="api",
-            )
+            with uploads_kept_only_if_saved(uploads):
+                application, secret, created = services.application_save(
+                    service=service,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    applicant=applicant,
+                    data=values,
+                    uploads=uploads,
+                    submit=True,
+                    channel="api",
+                )
         except services.IntakeClosed:
-            uploads_discard(uploads)
             return closed_response(request, intake_decide(channel=Channel.API).status)
         except services.TransitionError as exc:
-            uploads_discard(uploads)
             return _errors(exc)
         body = {
             "public_id": application.public_id,

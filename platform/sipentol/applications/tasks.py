@@ -4,11 +4,13 @@ kecamatan through `tenants.crossing.for_each_kecamatan`, each with its status fi
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from sipentol.celery import KecamatanTask, app
+from sipentol.lib.storage import StorageUnavailable
 from tenants.crossing import EVERY, WORKING, for_each_kecamatan
 
-from . import services
+from . import services, uploads
 
 
 @app.task(base=KecamatanTask, name="applications.sign_batch_item", ignore_result=True)
@@ -16,6 +18,20 @@ def sign_batch_item(item_id: int) -> str:
     """Sign one letter of a batch and issue its application (one transaction). Idempotent: a
     redelivered or duplicated task finds the item done and changes nothing."""
     return services.application_sign_batch_item(item_id=item_id)
+
+
+@app.task(
+    base=KecamatanTask,
+    name="applications.discard_stray_uploads",
+    ignore_result=True,
+    autoretry_for=(StorageUnavailable, DatabaseError),
+    retry_backoff=60,
+    max_retries=10,
+)
+def discard_stray_uploads(keys: list[str]) -> int:
+    """Delete the files a failed request may have left in storage (storage or the database was
+    down then), unless a document refers to them. Idempotent."""
+    return uploads.uploads_discard_unreferenced(keys)
 
 
 @shared_task(name="applications.tasks.expire_and_remind_all")

@@ -21,7 +21,7 @@ from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
 from .intake import Channel, Intake, closed_message, intake_decide
 from .models import Application, Status
 from .panels import render_panels
-from .uploads import requirement_files_store, uploads_discard
+from .uploads import requirement_files_store, uploads_kept_only_if_saved
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,23 +72,22 @@ def apply(
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     applicant, data = form.split()
     try:
-        saved, secret, created = services.application_save(
-            service=service,
-            idempotency_key=form.cleaned_data["idempotency_key"],
-            applicant=applicant,
-            data=data,
-            uploads=uploads,
-            submit=not draft,
-            application=application,
-            assisted_by=request.user if assisted is not None else None,
-            consent_statement=(assisted or {}).get("statement", ""),
-            channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
-        )
+        with uploads_kept_only_if_saved(uploads):
+            saved, secret, created = services.application_save(
+                service=service,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                applicant=applicant,
+                data=data,
+                uploads=uploads,
+                submit=not draft,
+                application=application,
+                assisted_by=request.user if assisted is not None else None,
+                consent_statement=(assisted or {}).get("statement", ""),
+                channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
+            )
     except services.IntakeClosed:
-        uploads_discard(uploads)
         return closed_page(request, intake_decide(channel=channel, actor=request.user), kiosk=kiosk)
     except services.TransitionError as exc:
-        uploads_discard(uploads)
         form.add_error(None, str(exc))
         return _render_apply(request, form, service, application, assisted, status=400, kiosk=kiosk)
     if kiosk:  # the office laptop keeps nothing: the secret link goes only to the phone/e-mail
@@ -199,9 +198,9 @@ def complete(request, public_id):
     if uploads is None:
         return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
     try:
-        services.application_complete(application=application, uploads=uploads)
+        with uploads_kept_only_if_saved(uploads):
+            services.application_complete(application=application, uploads=uploads)
     except services.TransitionError as exc:
-        uploads_discard(uploads)
         form.add_error(None, str(exc))
         return render(request, "applications/complete.html", {"application": application, "form": form}, status=400)
     messages.success(request, _("Terima kasih, berkas perbaikan sudah kami terima dan akan diperiksa ulang."))

@@ -164,7 +164,7 @@ def pades_sign(pdf: bytes, simple_signer, *, reason: str, location: str) -> byte
     if tsa_url:
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
-        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
+        timestamper = HTTPTimeStamper(tsa_url, timeout=settings.SIGNING_TSA_TIMEOUT_SECONDS)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,

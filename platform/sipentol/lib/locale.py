@@ -12,15 +12,21 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def chosen_language(request) -> str:
+    """The visitor's explicit choice (the language cookie), else Bahasa Indonesia.
+
+    Also read by the error pages, which may answer before this middleware has run.
+    """
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class ChosenLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if language not in self.supported:
-            language = settings.LANGUAGE_CODE
+        language = chosen_language(request)
         request.LANGUAGE_CODE = language
         # override() restores the default afterwards: work done outside a request (tasks,
         # services called by the next job on this thread) never inherits a visitor's choice.

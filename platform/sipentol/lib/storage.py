@@ -41,7 +41,12 @@ class ObjectMissing(LookupError):
 
 
 class StorageUnavailable(ConnectionError):
-    """Object storage did not answer in time (down, frozen, unreachable) or answered 5xx."""
+    """Object storage did not answer in time (down, frozen, unreachable) or answered 5xx.
+
+    From `put`, `key` names the object that may or may not have been stored.
+    """
+
+    key: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -123,16 +128,20 @@ def check_key(key: str) -> str:
 def put(stream: BinaryIO, *, content_type: str, length: int = -1, key: str | None = None) -> str:
     """Stream `stream` to storage under a new (or given, own-tenant) key; return the key."""
     key = check_key(key) if key else new_key()
-    with _answering():
-        client().put_object(
-            settings.S3_BUCKET,
-            key,
-            stream,
-            length=length,
-            content_type=content_type,
-            part_size=PART_SIZE,
-            num_parallel_uploads=1,
-        )
+    try:
+        with _answering():
+            client().put_object(
+                settings.S3_BUCKET,
+                key,
+                stream,
+                length=length,
+                content_type=content_type,
+                part_size=PART_SIZE,
+                num_parallel_uploads=1,
+            )
+    except StorageUnavailable as exc:
+        exc.key = key  # a frozen server may still store it once it thaws: the caller may delete it later
+        raise
     return key
 
 

@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 # Personal data that must never travel in a notification (only the citizen's name may).
 FORBIDDEN_CONTEXT_KEYS = frozenset({"nik", "no_kk", "kk", "nomor_kk", "birth_date", "tanggal_lahir", "address"})
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
-REQUEUE_AFTER = timedelta(minutes=5)
 
 
 class PersonalDataInMessage(ValueError):
@@ -143,6 +142,7 @@ def _enqueue_delivery(schema_name: str, message_ids: list[int]) -> None:
     """After commit: hand the rows to Celery. A dead broker is not an error; the sweep catches up."""
     from sipentol.notifications.tasks import deliver_message
 
+    queued: list[int] = []
     with in_schema(schema_name):
         for message_id in message_ids:
             try:
@@ -154,7 +154,11 @@ def _enqueue_delivery(schema_name: str, message_ids: list[int]) -> None:
                     schema_name,
                     exc_info=True,
                 )
-                return
+                break
+            queued.append(message_id)
+        # Remembered like the sweep's queuing: a task waiting behind a long queue is not queued
+        # again by every sweep (it was, each minute, while its queued_at stayed empty).
+        OutboxMessage.objects.filter(pk__in=queued).update(queued_at=timezone.now())
 
 
 def outbox_deliver(*, message_id: int) -> str:
@@ -180,7 +184,8 @@ def outbox_deliver(*, message_id: int) -> str:
         message.status = OutboxMessage.Status.SENDING
         message.attempts += 1
         message.claimed_at = now
-        message.save(update_fields=["status", "attempts", "claimed_at", "updated_at"])
+        message.queued_at = None  # its task has left the queue: a retry may be queued when due
+        message.save(update_fields=["status", "attempts", "claimed_at", "queued_at", "updated_at"])
 
     claimed = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=now)
     try:
@@ -233,7 +238,7 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     from sipentol.notifications.tasks import deliver_message
 
     now = now or timezone.now()
-    ids = outbox_due_ids(now=now, requeue_before=now - REQUEUE_AFTER)
+    ids = outbox_due_ids(now=now, requeue_before=now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_SECONDS))
     for message_id in ids:
         deliver_message.delay(message_id)
         # Remembered so that a worker outage does not pile up one task per message per minute.

@@ -247,6 +247,9 @@ S3_SECURE = envbool("S3_SECURE", False)
 S3_REGION = env("S3_REGION", "us-east-1")
 S3_PRESIGN_SECONDS = envint("S3_PRESIGN_SECONDS", 300)
 S3_TIMEOUT_SECONDS = envint("S3_TIMEOUT_SECONDS", 10)  # connect and read limit of each storage call
+# Files a failed submission may have left (storage or the database was down then) are deleted
+# this long after, when nothing refers to them (applications.discard_stray_uploads).
+UPLOADS_STRAY_DISCARD_SECONDS = envint("UPLOADS_STRAY_DISCARD_SECONDS", 60)
 
 # ---------------------------------------------------------------------------- antivirus
 # clamd (INSTREAM): tcp://host:3310 or unix:///path. Unset or unreachable: uploads are kept as
@@ -324,7 +327,13 @@ NOTIFICATIONS_CHANNELS = {
 NOTIFICATIONS_RETRY_DELAYS = [
     int(s) for s in (env("NOTIFICATIONS_RETRY_DELAYS", "60,300,1800,7200") or "").split(",") if s.strip()
 ]
-NOTIFICATIONS_SENDING_LEASE_SECONDS = envint("NOTIFICATIONS_SENDING_LEASE_SECONDS", 600)
+# A message left in `sending` (its worker was killed mid-send) is sent again after this lease.
+# Longer than any send can last (SMTP_TIMEOUT / WHATSAPP_TIMEOUT bound each wait), short enough
+# that the backlog a killed worker leaves is gone within 5 minutes (was 600: 10 minutes).
+NOTIFICATIONS_SENDING_LEASE_SECONDS = envint("NOTIFICATIONS_SENDING_LEASE_SECONDS", 180)
+# The sweep queues a due message again only if it was not queued this recently (its task may
+# still be in the broker's queue); a task a killed worker held is queued again after this.
+NOTIFICATIONS_REQUEUE_SECONDS = envint("NOTIFICATIONS_REQUEUE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["notifications-sweep-outbox"] = {
     "task": "notifications.sweep_outbox",
     "schedule": 60.0,
@@ -350,6 +359,7 @@ LOGGING = {
 # Fernet key encrypting stored PKCS#12 files; derived from SECRET_KEY when unset.
 SIGNING_KEY_ENCRYPTION_KEY = env("SIGNING_KEY_ENCRYPTION_KEY", "")
 SIGNING_TSA_URL = env("SIGNING_TSA_URL", "")  # RFC 3161 time-stamping authority; empty = no timestamp
+SIGNING_TSA_TIMEOUT_SECONDS = envint("SIGNING_TSA_TIMEOUT_SECONDS", 10)  # connect and read limit of a timestamp
 BSRE_URL = env("BSRE_URL", "")  # BSrE-like remote signing API
 BSRE_USERNAME = env("BSRE_USERNAME", "")
 BSRE_PASSWORD = env("BSRE_PASSWORD", "")

@@ -251,3 +251,24 @@ def test_it_copies_jetiss_latest_template_when_none_is_chosen_into_a_kecamatan_t
     assert ProvisioningRun.objects.get(pk=run.pk).template_version_id == latest.pk
     with tenant_context(pacet):
         assert KecamatanService.objects.get(catalog_code="domisili").sla_working_days == 2
+
+
+def test_it_offers_a_retry_for_a_run_no_worker_took_up_and_queues_it_again():
+    from datetime import timedelta
+
+    from sipentol.ops import provisioning
+
+    ops = _operator()
+    run = _start(ops)  # queued; in this test no worker takes it (the task is never run)
+    assert "Ulangi" not in ops.get(f"/ops/kecamatan/proses/{run.pk}/").content.decode()
+    stale = timezone.now() - timedelta(seconds=provisioning.QUEUED_STALE_SECONDS + 1)
+    ProvisioningRun.objects.filter(pk=run.pk).update(updated_at=stale)
+
+    page = ops.get(f"/ops/kecamatan/proses/{run.pk}/").content.decode()
+    retried = ops.post(f"/ops/kecamatan/proses/{run.pk}/ulang/")
+    provisioning_run.apply(args=[run.pk])
+
+    assert 'id="run-stale"' in page and "Ulangi" in page
+    assert retried.status_code == 302
+    assert OpsEvent.objects.filter(action="provision_retry", details__run=run.pk).exists()
+    assert ProvisioningRun.objects.get(pk=run.pk).status == ProvisioningRun.Status.DONE

@@ -23,6 +23,7 @@ from .provisioning import (
     invitation_notify,
     provisioning_plan,
     provisioning_retry,
+    provisioning_retryable,
     provisioning_start,
     regency_choices,
     template_versions,
@@ -135,6 +136,7 @@ def provisioning_run(request, pk: int):
             "progress": _progress(run),
             "admin_invitation": _admin_invitation(run),
             "may_onboard": regency_can(request.user, RegencyCapability.ONBOARD_KECAMATAN),
+            "retryable": provisioning_retryable(run),
             "invitation_hours": settings.INVITATION_HOURS,
         },
     )
@@ -152,8 +154,10 @@ def provisioning_status(request, pk: int):
 @require_POST
 def provisioning_retry_view(request, pk: int):
     run = get_object_or_404(ProvisioningRun, pk=pk)
-    if run.status != ProvisioningRun.Status.FAILED:
-        messages.error(request, _("Hanya proses yang gagal yang dapat diulang."))
+    if not provisioning_retryable(run):
+        messages.error(
+            request, _("Hanya proses yang gagal, atau yang lama menunggu tanpa dikerjakan, yang dapat diulang.")
+        )
         return redirect("ops:provisioning-run", pk=run.pk)
     failed_step = run.error_step
     provisioning_retry(run=run)

@@ -11,6 +11,7 @@ failed, and a run that finished does nothing when run again.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -179,10 +181,29 @@ def provisioning_start(
     return run
 
 
+# A queued run no worker took up in this long (the broker was down when it was queued, or the
+# message was lost) may be queued again like a failed one.
+QUEUED_STALE_SECONDS = 300
+
+
+def provisioning_retryable(run: ProvisioningRun, *, now=None) -> bool:
+    """Failed, or queued and not taken up for QUEUED_STALE_SECONDS."""
+    now = now or timezone.now()
+    if run.status == ProvisioningRun.Status.FAILED:
+        return True
+    stale = now - dt.timedelta(seconds=QUEUED_STALE_SECONDS)
+    return run.status == ProvisioningRun.Status.QUEUED and run.updated_at < stale
+
+
 def provisioning_retry(*, run: ProvisioningRun) -> ProvisioningRun:
-    """A failed run is queued again; it resumes at the step that failed."""
+    """A failed run (or a queued one nobody took up) is queued again; it resumes at the step that
+    failed, steps already done are not run again."""
     with transaction.atomic():
-        updated = ProvisioningRun.objects.filter(pk=run.pk, status=ProvisioningRun.Status.FAILED).update(
+        stale = timezone.now() - dt.timedelta(seconds=QUEUED_STALE_SECONDS)
+        retryable = Q(status=ProvisioningRun.Status.FAILED) | Q(
+            status=ProvisioningRun.Status.QUEUED, updated_at__lt=stale
+        )
+        updated = ProvisioningRun.objects.filter(retryable, pk=run.pk).update(
             status=ProvisioningRun.Status.QUEUED, updated_at=timezone.now()
         )
         if updated:

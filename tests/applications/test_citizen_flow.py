@@ -256,3 +256,20 @@ def test_it_sends_at_most_three_one_time_codes_an_hour_for_one_application_and_s
     assert "Kode sudah diminta beberapa kali dalam satu jam terakhir" in fourth.content.decode()
     with tenant_context(jetis):
         assert AccessCode.objects.filter(application=application).count() == 3
+
+
+def test_it_keeps_the_newest_grant_of_a_session_that_received_more_than_twenty(jetis, rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from sipentol.applications import selectors
+    from tests.factories import ApplicationFactory
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    with tenant_context(jetis):
+        applications = [ApplicationFactory() for _ in range(selectors.GRANTS_KEPT + 5)]
+        for application in applications:
+            selectors.citizen_grant(request, application)
+
+        # every one of the last 20 received is still open to this session, the oldest 5 are not
+        assert [selectors.citizen_has_access(request, a) for a in applications] == [False] * 5 + [True] * 20

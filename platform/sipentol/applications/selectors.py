@@ -16,11 +16,15 @@ SESSION_KEY = "granted_applications"
 
 
 # ------------------------------------------------------------------ citizen
+GRANTS_KEPT = 20
+
+
 def citizen_grant(request, application: Application) -> None:
     """The session may see this application's details (secret link or one-time code used)."""
-    granted = set(request.session.get(SESSION_KEY, []))
-    granted.add(str(application.public_id))
-    request.session[SESSION_KEY] = sorted(granted)[-20:]
+    public_id = str(application.public_id)
+    granted = [g for g in request.session.get(SESSION_KEY, []) if g != public_id]
+    # the most recent GRANTS_KEPT, the newest last: a session never forgets what it just received
+    request.session[SESSION_KEY] = [*granted, public_id][-GRANTS_KEPT:]
 
 
 def citizen_has_access(request, application: Application) -> bool:

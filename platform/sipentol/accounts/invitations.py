@@ -64,6 +64,26 @@ def invitation_roles() -> type[Role] | type[RegencyRole]:
     return RegencyRole if _in_public_schema() else Role
 
 
+def invitation_contact_clean(*, email: str, phone: str) -> tuple[str, str, dict[str, str]]:
+    """Where an invitation link is sent: an e-mail address and/or a WhatsApp number, at least one,
+    each valid. Returns (email, normalised phone, errors by "email" / "phone")."""
+    email, phone = email.strip(), phone.strip()
+    errors: dict[str, str] = {}
+    if not email and not phone:
+        errors["email"] = _("Isi e-mail atau nomor WhatsApp: ke sanalah tautan undangan dikirim.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Alamat e-mail tidak valid. Periksa lagi.")
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+    return email, phone, errors
+
+
 def invitation_create(
     *,
     full_name: str,
@@ -82,18 +102,8 @@ def invitation_create(
         errors["full_name"] = _("Tulis nama lengkap orang yang diundang.")
     if role not in invitation_roles().values:
         errors["role"] = _("Pilih peran dari daftar.")
-    if not email and not phone:
-        errors["email"] = _("Isi e-mail atau nomor WhatsApp: ke sanalah tautan undangan dikirim.")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = _("Alamat e-mail tidak valid. Periksa lagi.")
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["phone"] = exc.messages[0]
+    email, phone, contact_errors = invitation_contact_clean(email=email, phone=phone)
+    errors.update(contact_errors)
     if username and get_user_model().objects.filter(username__iexact=username).exists():
         errors["username"] = _("Nama pengguna ini sudah dipakai. Pilih nama pengguna lain.")
     if errors:

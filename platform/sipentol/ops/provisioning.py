@@ -20,7 +20,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +32,7 @@ from services_catalog.blueprints import template_version_default
 from services_catalog.models import RegencyTemplateVersion
 from sipentol.accounts.invitations import (
     VALID,
+    invitation_contact_clean,
     invitation_create,
     invitation_link,
     invitation_state,
@@ -41,7 +41,6 @@ from sipentol.accounts.invitations import (
 from sipentol.accounts.models import Invitation, Role, StaffProfile
 from sipentol.accounts.permissions import Capability, roles_with
 from sipentol.lib import storage
-from sipentol.lib.phone import normalize_phone
 from sipentol.notifications.services import outbox_emit
 from tenants.models import Kecamatan
 from tenants.provisioning import kecamatan_step_run, kecamatan_steps
@@ -110,19 +109,8 @@ def _clean(*, code: str, name: str, slug: str, admin_full_name: str, admin_email
     admin_full_name = admin_full_name.strip()
     if not admin_full_name:
         errors["admin_full_name"] = _("Tulis nama lengkap admin kecamatan pertama.")
-    admin_email, admin_phone = admin_email.strip(), admin_phone.strip()
-    if not admin_email and not admin_phone:
-        errors["admin_email"] = _("Isi e-mail atau nomor WhatsApp admin: ke sanalah tautan undangan dikirim.")
-    if admin_email:
-        try:
-            validate_email(admin_email)
-        except ValidationError:
-            errors["admin_email"] = _("Alamat e-mail tidak valid. Periksa lagi.")
-    if admin_phone:
-        try:
-            admin_phone = normalize_phone(admin_phone)
-        except ValidationError as exc:
-            errors["admin_phone"] = exc.messages[0]
+    admin_email, admin_phone, contact_errors = invitation_contact_clean(email=admin_email, phone=admin_phone)
+    errors.update({f"admin_{field}": message for field, message in contact_errors.items()})
     if errors:
         raise ValidationError(errors)
     return {

@@ -92,8 +92,8 @@ XDG_CACHE_HOME: /tmp/.cache
 - {env: SMTP_USER, group: smtp, required: false}
 - {env: SMTP_PASSWORD, group: smtp, required: false}
 - {env: WHATSAPP_TOKEN, group: whatsapp, required: false}
-- {env: BSRE_CLIENT_ID, group: bsre, required: false}
-- {env: BSRE_CLIENT_SECRET, group: bsre, required: false}
+- {env: BSRE_USERNAME, group: bsre, required: false}
+- {env: BSRE_PASSWORD, group: bsre, required: false}
 - {env: SENTRY_DSN, group: sentry, required: false}
 {{- end }}
 

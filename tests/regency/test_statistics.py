@@ -138,3 +138,25 @@ def test_the_regency_and_a_kecamatans_cached_figures_stay_apart(seeded, jetis, p
 def test_both_home_pages_link_the_statistics_page(jetis, jetis_client, public_client):
     assert 'href="/statistik/"' in jetis_client.get("/").content.decode()
     assert 'href="/statistik/"' in public_client.get("/").content.decode()
+
+
+def test_a_letter_issued_last_month_counts_for_the_ikm_but_not_for_this_months_figures(jetis):
+    period = Period.parse(None)
+    last_month = period.previous.start + dt.timedelta(hours=1)
+    fact(
+        jetis,
+        1,
+        submitted=last_month,
+        status="rated",
+        closed_at=last_month,
+        issued_at=last_month,
+        working_days_taken=3,
+        on_time=True,
+        skm_total=36,
+        rated_at=last_month,
+    )
+
+    totals = public_statistics(period, kecamatan=jetis)["totals"]
+
+    assert (totals["month_count"], totals["issued"], totals["median_days"], totals["compliance"]) == (0, 0, None, None)
+    assert (totals["skm"], totals["skm_grade"], totals["skm_respondents"]) == (Decimal("99.90"), "A", 1)

@@ -8,6 +8,7 @@ from sipentol.regency import views as regency_views
 
 urlpatterns = [
     path("", regency_views.home, name="regency-home"),
+    path("statistik/", regency_views.statistics, name="regency-statistics"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("ops/", include("sipentol.ops.urls")),

@@ -14,6 +14,7 @@ from services_catalog.configured.selectors import service_get, service_list
 from services_catalog.selectors import faq_list
 from sipentol.privacy.forms import TrackingCodeForm
 from sipentol.privacy.policy import retention_table
+from sipentol.regency.selectors import Period, public_statistics
 from tenants.models import Desa
 
 from .selectors import apply_url, whatsapp_url
@@ -104,3 +105,11 @@ def privacy(request):
         "form": TrackingCodeForm(),
     }
     return render(request, "portal/privacy.html", context)
+
+
+@require_GET
+def statistics(request):
+    """This kecamatan's public statistics this month (the regency's fact table, cached)."""
+    period = Period.parse(None)
+    context = {"period": period, "statistics": public_statistics(period, kecamatan=request.tenant)}
+    return render(request, "portal/statistics.html", context)

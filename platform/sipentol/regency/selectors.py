@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.utils import timezone
 
 from sipentol.lib import sla
-from sipentol.lib.ikm import ikm_from_average_total
+from sipentol.lib.ikm import ikm_from_average_total, mutu
 from tenants.models import Kecamatan
 
 from .models import ApplicationFact, KecamatanSnapshot
@@ -179,4 +180,70 @@ def month_snapshots(kecamatan, *, since: dt.date) -> dict[dt.date, KecamatanSnap
     result: dict[dt.date, KecamatanSnapshot] = {}
     for row in KecamatanSnapshot.objects.filter(kecamatan=kecamatan, day__gte=since).order_by("day"):
         result[row.day.replace(day=1)] = row  # later days of the month replace earlier ones
+    return result
+
+
+# Public statistics (docs/statistics.md): figures a visitor may see, cached this long.
+PUBLIC_STATISTICS_SECONDS = 600
+PUBLIC_FIELDS = (
+    "month_count",
+    "issued",
+    "median_days",
+    "decided",
+    "on_time",
+    "compliance",
+    "skm",
+    "skm_grade",
+    "skm_respondents",
+)
+
+
+def _public(row: dict) -> dict:
+    """Only the public figures of a finished row (counts, median, percentages, IKM): no identifiers."""
+    row = _finish(row)
+    row["skm_grade"] = mutu(row["skm"]) if row["skm"] is not None else None
+    return {key: row[key] for key in PUBLIC_FIELDS} | {
+        key: row[key] for key in ("service_code", "service_name") if key in row
+    }
+
+
+def public_statistics_key(period: Period, kecamatan=None) -> str:
+    """One key per kecamatan (or the whole regency) and month. The default cache's key function
+    (django_tenants.cache.make_key) also prefixes the schema of the request."""
+    scope = f"kecamatan-{kecamatan.pk}" if kecamatan is not None else "regency"
+    return f"regency:public-statistics:{scope}:{period.key}"
+
+
+def public_statistics(period: Period, *, kecamatan=None) -> dict:
+    """{"services": [per-service figures], "totals": figures} of one kecamatan, or of the whole
+    regency when `kecamatan` is None, for the month: the dashboard's formulas (`_figures`,
+    `_finish`: median working days of the letters issued in the month, SLA compliance of the
+    applications decided in the month, IKM over the 12 months ending with it) and its grade
+    (lib/ikm.mutu). Cached PUBLIC_STATISTICS_SECONDS (3 fact queries when not cached)."""
+    key = public_statistics_key(period, kecamatan)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    facts = ApplicationFact.objects.all()
+    if kecamatan is not None:
+        facts = facts.filter(kecamatan=kecamatan)
+    figures = _figures(period, today=timezone.localdate())
+    rows = (
+        facts.values("service_code")
+        .annotate(**figures)
+        .filter(Q(month_count__gt=0) | Q(issued__gt=0) | Q(decided__gt=0) | Q(skm_respondents__gt=0))
+        .order_by("-month_count", "service_code")
+    )
+    names = dict(
+        facts.order_by("service_code", "-updated_at")
+        .distinct("service_code")
+        .values_list("service_code", "service_name")
+    )
+    result = {
+        "services": [
+            _public({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows
+        ],
+        "totals": _public(facts.aggregate(**figures)),
+    }
+    cache.set(key, result, PUBLIC_STATISTICS_SECONDS)
     return result

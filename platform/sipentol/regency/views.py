@@ -15,6 +15,16 @@ def home(request):
     return render(request, "regency/home.html", {"directory": kecamatan_directory()})
 
 
+def statistics(request):
+    """Public statistics of the whole regency this month (public fact table, cached)."""
+    period = selectors.Period.parse(None)
+    return render(
+        request,
+        "regency/statistics.html",
+        {"period": period, "statistics": selectors.public_statistics(period)},
+    )
+
+
 def can_read_dashboard(user) -> bool:
     """Regency leaders and Diskominfo accounts (accounts/permissions.REGENCY_PERMISSIONS)."""
     return regency_can(user, RegencyCapability.VIEW_DASHBOARD)

@@ -39,7 +39,7 @@ class SkmSummary:
     @property
     def sample_reached(self) -> bool:
         """At least one respondent and at least the required sample."""
-        return self.sample_required is not None and 0 < self.respondents >= self.sample_required
+        return self.sample_required is not None and self.respondents > 0 and self.respondents >= self.sample_required
 
 
 def issued_count(*, since: datetime | None = None, until: datetime | None = None, service=None) -> int:

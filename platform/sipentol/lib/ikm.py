@@ -25,6 +25,7 @@ regency dashboard, which never imports feedback, uses `ikm_from_average_total` h
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -51,7 +52,7 @@ def ikm_from_nrr(nrrs: list[Decimal]) -> tuple[Decimal, Decimal]:
 
 def _round_half_up(value: Fraction, places: int) -> Decimal:
     scale = 10**places
-    whole = (value * scale + Fraction(1, 2)).__floor__()
+    whole = math.floor(value * scale + Fraction(1, 2))
     return Decimal(whole).scaleb(-places)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+
+from sipentol.applications.models import Event, Status
+from sipentol.lib.ikm import ikm_exact_from_nrr, sample_size
 
 from .models import Complaint, SurveyResponse
 from .skm import MUTU_LABELS, UNSUR, UNSUR_FIELDS, WEIGHT, Unsur, ikm_from_nrr, mutu, nrr
@@ -26,9 +29,36 @@ class SkmSummary:
     unsur: list[UnsurScore] = field(default_factory=list)
     ikm_unit: Decimal | None = None  # 1-4 scale
     ikm: Decimal | None = None  # 25-100 scale, 2 decimals
+    ikm_exact: Decimal | None = None  # the same with the exact weight 1/9 instead of 0.111
     mutu: str = ""
     mutu_label: str = ""
     by_service: list[tuple[str, int]] = field(default_factory=list)
+    population: int | None = None  # applications issued in the period (None: not counted)
+    sample_required: int | None = None  # Krejcie-Morgan sample size for the population
+
+    @property
+    def sample_reached(self) -> bool:
+        """At least one respondent and at least the required sample."""
+        return self.sample_required is not None and self.respondents > 0 and self.respondents >= self.sample_required
+
+
+def issued_count(*, since: datetime | None = None, until: datetime | None = None, service=None) -> int:
+    """The SKM's population of a period: applications (not trial runs) issued in [since, until)."""
+    qs = Event.objects.filter(kind=Event.Kind.TRANSITION, to_status=Status.ISSUED, application__is_trial=False)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    if service is not None:
+        qs = qs.filter(application__service=service)
+    return qs.values("application_id").distinct().count()
+
+
+def skm_sample(*, since: datetime | None = None, until: datetime | None = None, service=None) -> SkmSummary:
+    """`skm_summary` with the period's population and the sample size it requires."""
+    summary = skm_summary(since=since, until=until, service=service)
+    population = issued_count(since=since, until=until, service=service)
+    return replace(summary, population=population, sample_required=sample_size(population))
 
 
 def _responses(*, since: datetime | None, until: datetime | None, service=None) -> QuerySet[SurveyResponse]:
@@ -61,6 +91,7 @@ def skm_summary(*, since: datetime | None = None, until: datetime | None = None,
         unsur=[UnsurScore(u, value, value * WEIGHT) for u, value in zip(UNSUR, nrrs, strict=True)],
         ikm_unit=unit,
         ikm=ikm,
+        ikm_exact=ikm_exact_from_nrr(nrrs),
         mutu=grade,
         mutu_label=str(MUTU_LABELS[grade]),
         by_service=by_service,

@@ -50,7 +50,7 @@ def skm_summary(request):
         request,
         "feedback/staff/skm.html",
         {
-            "summary": selectors.skm_summary(**window),
+            "summary": selectors.skm_sample(**window),
             "suggestions": selectors.skm_latest_suggestions(**window),
             "since_day": since_day,
             "until_day": until_day,

@@ -51,6 +51,11 @@ def test_it_gives_14_days_by_default_then_reminds_once_and_expires(jetis, jetis_
         application.refresh_from_db()
         assert application.status == "expired"
         assert application.events.filter(to_status="expired", actor_label="sistem").exists()
+        # the citizen is told, once, by e-mail and WhatsApp
+        assert services.applications_expire_and_remind(today=deadline + dt.timedelta(days=2))["expired"] == 0
+        told = OutboxMessage.objects.filter(template="application_expired")
+        assert sorted(told.values_list("channel", flat=True)) == ["email", "whatsapp"]
+        assert all(application.tracking_code in m.body for m in told)
 
 
 def test_it_honours_a_configured_completion_period(jetis, jetis_client, domisili, settings):

@@ -558,6 +558,12 @@ def applications_expire_and_remind(*, today=None) -> dict:
                 _transition(
                     locked, Status.EXPIRED, actor_label=SYSTEM, reason=_("Tidak dilengkapi sampai batas waktu.")
                 )
+                _notify(
+                    locked,
+                    template="application_expired",
+                    dedupe="expired",
+                    context={"deadline": _long_date(locked.completion_deadline), "link": _status_link(locked)},
+                )
                 expired += 1
     remind_from = today + timedelta(days=settings.APPLICATION_COMPLETION_REMINDER_DAYS)
     for application in waiting.filter(

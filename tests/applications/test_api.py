@@ -57,7 +57,8 @@ def test_it_submits_once_per_idempotency_key_and_tracks_without_personal_data(
 
     status = jetis_client.get(f"/api/v1/lacak/{body['tracking_code']}/")
     assert status.status_code == 200 and status.json()["application"]["status"] == "submitted"
-    assert "Siti Aminah" not in status.content.decode() and "3516" not in status.content.decode()
+    # no name and no NIK (a bare "3516" would also match a timestamp's microseconds)
+    assert "Siti Aminah" not in status.content.decode() and NIK_MAN not in status.content.decode()
     assert mojosari_client.get(f"/api/v1/lacak/{body['tracking_code']}/").status_code == 404
 
 

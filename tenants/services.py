@@ -196,8 +196,3 @@ def kecamatan_set_opening(*, kecamatan: Kecamatan, opens_on, actor: str) -> Keca
             kecamatan=kecamatan, actor=actor, action="opening", reason=opens_on.isoformat() if opens_on else "-"
         )
     return kecamatan
-
-
-def kecamatan_audit(*, kecamatan: Kecamatan, actor: str, action: str, reason: str = "") -> OpsEvent:
-    """An audit row about the kecamatan for something done inside it (e.g. trial data purged)."""
-    return ops_event_record(kecamatan=kecamatan, actor=actor, action=action[:30], reason=reason)

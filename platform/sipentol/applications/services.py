@@ -30,7 +30,7 @@ from sipentol.notifications.services import outbox_emit
 from tenants.crossing import in_schema
 from tenants.models import Desa
 from tenants.selectors import kecamatan_url
-from tenants.services import kecamatan_audit
+from tenants.services import ops_event_record
 
 from . import lifecycle
 from .facts import application_fact_publish
@@ -956,7 +956,7 @@ def trial_applications_purge(*, actor) -> int:
         keys += letter_services.letters_delete_for_applications(ids)
         Event.objects.filter(application_id__in=ids).delete()
         Application.objects.filter(pk__in=ids).delete()  # documents and access codes cascade
-        kecamatan_audit(
+        ops_event_record(
             kecamatan=connection.tenant,
             actor=f"{actor.get_username()}@{connection.tenant.slug}",
             action="trial_purge",

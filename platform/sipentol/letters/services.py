@@ -24,7 +24,7 @@ from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
 from sipentol.lib import storage
 from tenants.selectors import kecamatan_url
-from tenants.services import kecamatan_audit
+from tenants.services import ops_event_record
 
 from . import pki
 from .catalog import DEFAULT_LETTERS, default_template_source
@@ -543,7 +543,7 @@ def letterhead_logo_upload(*, fileobj, original_name: str, actor) -> LetterSetti
         row.save(update_fields=["logo_key", "logo_content_type", "logo_sha256", "updated_at"])
         if previous:
             transaction.on_commit(lambda: storage.delete(previous))
-        kecamatan_audit(
+        ops_event_record(
             kecamatan=_kecamatan(),
             actor=f"{actor.get_username()}@{_kecamatan().slug}",
             action="letterhead_logo",

@@ -11,9 +11,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from billing_and_quota.selectors import Usage
-from billing_and_quota.selectors import usage_by_kecamatan as _usage_by_kecamatan
-from billing_and_quota.selectors import usage_for as _usage_for
+# usage against quota: billing's own records, read where billing keeps them (re-exported for the console)
+from billing_and_quota.selectors import Usage, usage_by_kecamatan, usage_for
 from sipentol.applications import lifecycle
 from sipentol.letters.models import SigningBatchItem
 from sipentol.notifications.selectors import outbox_undelivered
@@ -28,24 +27,6 @@ from tenants.crossing import in_schema
 from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
 from tenants.services import PROFILE_FIELDS
-
-
-def _month(month: dt.date | str | None) -> dt.date | None:
-    if isinstance(month, str):
-        year, _, number = month.partition("-")
-        return dt.date(int(year), int(number), 1)
-    return month
-
-
-def usage_for(kecamatan, month: dt.date | str | None = None) -> Usage:
-    """This kecamatan's usage in `month` (default: this month): billing's own records."""
-    return _usage_for(kecamatan, _month(month))
-
-
-def usage_by_kecamatan(kecamatan_list, month: dt.date | str | None = None) -> dict[int, Usage]:
-    """Usage of many kecamatan at once (billing's records, counted live and measured daily)."""
-    return _usage_by_kecamatan(kecamatan_list, _month(month))
-
 
 # ---------------------------------------------------------------- the console's figures
 #
@@ -218,7 +199,7 @@ def kecamatan_months(kecamatan: Kecamatan, *, count: int = 12, today: dt.date | 
     peak = max([counts[f"s{i}"] for i in range(len(periods))] + [1])
     months = []
     for i, p in enumerate(periods):
-        usage = _usage_for(kecamatan, p.month)  # billing's records of that month
+        usage = usage_for(kecamatan, p.month)  # billing's records of that month
         months.append(
             {
                 "month": p.month,

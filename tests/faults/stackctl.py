@@ -42,7 +42,6 @@ from sipentol.letters import pki  # noqa: E402
 from sipentol.letters import selectors as letter_selectors  # noqa: E402
 from sipentol.letters.models import Letter, SigningBatchItem  # noqa: E402
 from sipentol.lib import storage  # noqa: E402
-from sipentol.notifications.channels import stable_message_key  # noqa: E402
 from sipentol.notifications.models import OutboxMessage  # noqa: E402
 from sipentol.notifications.tasks import sweep_outbox  # noqa: E402
 from tenants.models import Kecamatan  # noqa: E402
@@ -179,12 +178,6 @@ def report() -> dict:
         signed = Letter.objects.filter(status=Letter.Status.SIGNED).values_list("signed_pdf_key", "signed_sha256")
         letters_not_matching = sum(_object_sha256(key) != sha for key, sha in signed)
         outbox = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")))
-        # what the SMTP server and WhatsApp see of each message (Message-ID / callback data)
-        attempts = {}
-        for message in OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT):
-            prefix = "email:<" if message.channel == "email" else "whatsapp:"
-            suffix = f"@{settings.BASE_DOMAIN}>" if message.channel == "email" else ""
-            attempts[f"{prefix}{stable_message_key(message)}{suffix}"] = message.attempts
         issued_keys = list(OutboxMessage.objects.filter(template="letter_issued").values_list("dedupe_key", "channel"))
         return {
             "citizens": citizens,
@@ -196,7 +189,6 @@ def report() -> dict:
             "signed_letters": len(signed),
             "signed_letters_not_matching_storage": letters_not_matching,
             "outbox": outbox,
-            "attempts": attempts,
             "outbox_issued_messages": len(issued_keys),
             "batch_items": dict(SigningBatchItem.objects.values_list("state").annotate(n=Count("id"))),
             "awaiting_signature": Application.objects.filter(status=Status.AWAITING_SIGNATURE).count(),

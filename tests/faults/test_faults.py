@@ -183,15 +183,16 @@ def test_it_loses_nothing_and_answers_every_request_cleanly_under_faults(stack, 
     assert report["duplicate_letter_numbers"] == 0
     assert report["applications_issued_twice"] == 0
     assert report["applications_with_two_signed_letters"] == 0
-    # Delivery is at least once: only a worker killed between the provider accepting a message
-    # and its `sent` commit repeats it (after the lease), with the same Message-ID / callback
-    # data. So a repeat is allowed only under kills, at most one per kill, of a resent message.
+    # Never twice: a worker killed before a message's hand-over mark is replaced and the message
+    # sent once; one killed after it leaves the message `uncertain` (not resent by itself, listed
+    # for an operator), so no message reaches the SMTP server or WhatsApp twice.
     repeats = {key: n for key, n in stack.deliveries().items() if n > 1}
+    assert repeats == {}
+    uncertain = report["outbox"].get("uncertain", 0)
     if worker_killed in faults:
-        assert sum(n - 1 for n in repeats.values()) <= PROFILE.worker_kills
-        assert all(report["attempts"].get(key, 0) >= 2 for key in repeats), (repeats, report["attempts"])
+        assert uncertain <= stack.kills_while_busy
     else:
-        assert repeats == {}
+        assert uncertain == 0
 
     # the backlog is gone in time
     assert _drained(report), (report["outbox"], report["batch_items"], report["awaiting_signature"])
@@ -201,7 +202,8 @@ def test_it_loses_nothing_and_answers_every_request_cleanly_under_faults(stack, 
         assert stack.kills_while_busy >= 1
     log.info(
         "%s %s: %d submissions, %d answers (%d refused with 503), %d letters signed in all, backlog gone "
-        "%.0f s after the fault, %d stray objects (%d of them citizens' files), %d kills while busy",
+        "%.0f s after the fault, %d stray objects (%d of them citizens' files), %d kills while busy, "
+        "%d messages left uncertain",
         PROFILE.name,
         "+".join(f.__name__ for f in faults),
         len(submissions),
@@ -212,4 +214,5 @@ def test_it_loses_nothing_and_answers_every_request_cleanly_under_faults(stack, 
         len(report["new_orphans"]),
         len(stray_citizen_files),
         stack.kills_while_busy,
+        uncertain,
     )

@@ -1,22 +1,30 @@
 """Channel adapters: one small class per way of reaching a citizen, behind a registry.
 
 Contract of every adapter: `send(message) -> str` delivers ONE OutboxMessage and returns the
-provider's message id (may be ""), or raises ChannelError. It must not touch the database:
+provider's message id (may be ""), or raises ChannelError (ChannelUncertain when the provider may
+have accepted it). An adapter that can tell the moment the provider may accept the message sets
+`marks_handover = True` and calls `send(message, on_handover=...)`'s callback right before it;
+for the others the delivery service marks the hand-over before calling `send`. It must not touch the database:
 the delivery service records the outcome. ChannelNotConfigured (a ChannelError) means the
 deployment has no provider for the channel; the message is kept and retried, never dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
+import smtplib
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend
+from django.core.mail.message import sanitize_address
 from django.db import connection
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -35,6 +43,11 @@ class ChannelNotConfigured(ChannelError):
     """No provider is configured for this channel in this deployment."""
 
 
+class ChannelUncertain(ChannelError):
+    """The connection broke after the provider could have accepted the message: sending it
+    again might repeat it, so it is not retried by itself (status `uncertain`)."""
+
+
 class ChannelAdapter(Protocol):
     name: str
 
@@ -48,11 +61,19 @@ def stable_message_key(message: OutboxMessage) -> str:
 
 
 class EmailChannel:
-    """E-mail through Django's SMTP backend; one connection per message (volumes are small)."""
+    """E-mail through SMTP (Django's backend opens the connection: TLS/SSL, login); one
+    connection per message (volumes are small).
+
+    It marks the hand-over (`on_handover`) just before the final "." of DATA: before it, the
+    server holds an unfinished message it will discard if we die, so a retry cannot repeat it;
+    after it, the server may have accepted the message, and an error without the server's reply
+    is `ChannelUncertain`, not a retry.
+    """
 
     name = "email"
+    marks_handover = True
 
-    def send(self, message: OutboxMessage) -> str:
+    def send(self, message: OutboxMessage, *, on_handover: Callable[[], None] = lambda: None) -> str:
         if not settings.SMTP_HOST:
             raise ChannelNotConfigured(_("Server e-mail (SMTP_HOST) belum diatur. Atur SMTP_HOST lalu kirim ulang."))
         backend = EmailBackend(
@@ -65,8 +86,7 @@ class EmailChannel:
             timeout=settings.SMTP_TIMEOUT,
             fail_silently=False,
         )
-        # A stable Message-ID: a repeat after a crash (at-least-once) is the same message to the
-        # receiving side, and most clients thread or collapse it.
+        # A stable Message-ID: the same for every attempt of this message.
         message_id = f"<{stable_message_key(message)}@{settings.BASE_DOMAIN}>"
         email = EmailMessage(
             subject=message.subject,
@@ -74,13 +94,66 @@ class EmailChannel:
             from_email=settings.EMAIL_FROM,
             to=[message.recipient],
             headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
-            connection=backend,
         )
+        where = f"SMTP {settings.SMTP_HOST}:{settings.SMTP_PORT}"
         try:
-            email.send(fail_silently=False)
+            backend.open()
+            smtp = backend.connection
+            _smtp_ok(smtp.ehlo_or_helo_if_needed, where)
+            encoding = email.encoding or settings.DEFAULT_CHARSET
+            _smtp_reply(smtp.mail(sanitize_address(email.from_email, encoding)), where, 250)
+            _smtp_reply(smtp.rcpt(sanitize_address(message.recipient, encoding)), where, 250, 251)
+            _smtp_reply(smtp.docmd("data"), where, 354)
+            smtp.send(_dot_stuffed(email.message().as_bytes(linesep="\r\n")))
+        except ChannelError:
+            _close(backend)
+            raise
         except Exception as exc:  # noqa: BLE001 - smtplib and socket raise many types; all mean "retry"
-            raise ChannelError(f"SMTP {settings.SMTP_HOST}:{settings.SMTP_PORT}: {exc!r}") from exc
+            _close(backend)
+            raise ChannelError(f"{where}: {exc!r}") from exc
+        # From here the server may accept the message at any moment.
+        on_handover()
+        try:
+            smtp.send(b".\r\n")
+            code, reply = smtp.getreply()
+        except Exception as exc:  # noqa: BLE001 - no reply: we cannot know whether it was accepted
+            _close(backend)
+            raise ChannelUncertain(f"{where}: {exc!r}") from exc
+        _close(backend)
+        if code != 250:
+            # The server answered and refused it: certainly not accepted, safe to retry.
+            raise ChannelError(f"{where}: {code} {reply.decode(errors='replace')}")
         return message_id
+
+
+def _smtp_ok(call, where: str) -> None:
+    try:
+        call()
+    except smtplib.SMTPException as exc:
+        raise ChannelError(f"{where}: {exc!r}") from exc
+
+
+def _smtp_reply(answer: tuple[int, bytes], where: str, *expected: int) -> None:
+    code, reply = answer
+    if code not in expected:
+        raise ChannelError(f"{where}: {code} {reply.decode(errors='replace')}")
+
+
+_LINE_ENDS = re.compile(rb"\r\n|\n|\r")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as SMTP DATA wants it (RFC 5321 4.5.2), without the final ".": CRLF line
+    ends, a leading "." doubled, ending with CRLF."""
+    data = _LEADING_DOT.sub(b"..", _LINE_ENDS.sub(b"\r\n", data))
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+def _close(backend: EmailBackend) -> None:
+    # Closing a broken connection may fail; there is nothing left to do with it.
+    with contextlib.suppress(Exception):
+        backend.close()
 
 
 def whatsapp_number(phone: str) -> str:

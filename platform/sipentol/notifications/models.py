@@ -18,8 +18,11 @@ class OutboxMessage(models.Model):
 
     Status moves pending -> sending -> sent, or sending -> failed (retried at next_attempt_at)
     -> ... -> dead after the last attempt. `sending` is committed BEFORE the provider is called,
-    so a second worker never sends the same row; a row left in `sending` by a crash is retried
-    after NOTIFICATIONS_SENDING_LEASE_SECONDS (at-least-once; see README.md).
+    so a second worker never sends the same row. `handed_over_at` is committed at the last
+    moment before the provider can accept the message (for e-mail: before the final "." of
+    SMTP DATA). A row a crash left in `sending` is sent again after
+    NOTIFICATIONS_SENDING_LEASE_SECONDS only if it was never handed over; if it was, the provider
+    may have it, so it becomes `uncertain` and waits for an operator (never sent twice; README.md).
     """
 
     class Status(models.TextChoices):
@@ -28,6 +31,7 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal, akan dicoba lagi")
         DEAD = "dead", _("Gagal permanen")
+        UNCERTAIN = "uncertain", _("Mungkin terkirim, perlu diperiksa")
 
     event = models.CharField(_("peristiwa"), max_length=80)
     template = models.CharField(_("templat"), max_length=80)
@@ -42,6 +46,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("jumlah percobaan"), default=0)
     next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
     claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
+    # Committed just before the provider could accept the message; cleared at each claim.
+    handed_over_at = models.DateTimeField(_("diserahkan ke penyedia"), null=True, blank=True)
     queued_at = models.DateTimeField(_("terakhir diantrekan"), null=True, blank=True)
     last_error = models.TextField(_("galat terakhir"), blank=True)
     provider_message_id = models.CharField(_("ID pesan penyedia"), max_length=200, blank=True)

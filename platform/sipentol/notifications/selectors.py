@@ -36,9 +36,10 @@ def whatsapp_count(*, start: datetime, end: datetime) -> int:
     return OutboxMessage.objects.filter(channel=Channel.WHATSAPP, created_at__gte=start, created_at__lt=end).count()
 
 
-# Not delivered: a retry is scheduled (failed) or none is left (dead). An operator may send
-# either again (services.outbox_retry).
-UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD)
+# Not delivered: a retry is scheduled (failed), none is left (dead), or a crash left it unknown
+# whether the provider took it (uncertain: never resent by itself). An operator may send any
+# of them again (services.outbox_retry).
+UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD, OutboxMessage.Status.UNCERTAIN)
 
 
 def outbox_undelivered() -> QuerySet[OutboxMessage]:

@@ -1,11 +1,13 @@
 """Writes of the notification outbox: emit (in the caller's transaction), deliver, retry, sweep.
 
-Delivery semantics (see README.md): at-least-once. A row is marked `sending` and committed
+Delivery semantics (see README.md): never twice. A row is marked `sending` and committed
 before the provider is called, so two workers never send the same row, and a failure that
-certainly did not reach the provider (connection refused, HTTP 5xx) is retried with backoff.
-Only a crash between the provider accepting the message and our `sent` commit can repeat a
-message, after NOTIFICATIONS_SENDING_LEASE_SECONDS; the stable Message-ID / WhatsApp
-biz_opaque_callback_data make such a repeat recognisable.
+certainly did not reach the provider (connection refused, SMTP or HTTP error reply) is retried
+with backoff. The moment the provider could accept the message is marked by committing
+`handed_over_at` (for e-mail just before the final "." of SMTP DATA, so the window is one
+round trip). A crash before that mark is retried after NOTIFICATIONS_SENDING_LEASE_SECONDS;
+a crash after it leaves the message `uncertain`: the provider may have it, so it is not sent
+again by itself but listed for an operator, who checks and sends it again (`outbox_retry`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.template.loader import render_to_string, select_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from sipentol.lib.phone import mask_phone, normalize_phone
-from sipentol.notifications.channels import ChannelError, get_channel
+from sipentol.notifications.channels import ChannelError, ChannelUncertain, get_channel
 from sipentol.notifications.models import Channel, OutboxMessage
 from sipentol.notifications.selectors import outbox_due_ids
 from tenants.crossing import in_kecamatan_schema, in_schema
@@ -33,6 +36,13 @@ logger = logging.getLogger(__name__)
 # Personal data that must never travel in a notification (only the citizen's name may).
 FORBIDDEN_CONTEXT_KEYS = frozenset({"nik", "no_kk", "kk", "nomor_kk", "birth_date", "tanggal_lahir", "address"})
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+# Why a message is `uncertain` (shown to the operator beside the message).
+UNCERTAIN_REASON = _(
+    "Pengiriman terputus setelah pesan diserahkan ke penyedia; pesan mungkin sudah sampai. "
+    "Periksa dengan penerima sebelum mengirim ulang."
+)
 
 
 class PersonalDataInMessage(ValueError):
@@ -164,8 +174,8 @@ def _enqueue_delivery(schema_name: str, message_ids: list[int]) -> None:
 def outbox_deliver(*, message_id: int) -> str:
     """Deliver one message if it is due; idempotent, safe to call from many workers at once.
 
-    Returns what happened: "sent", "failed", "dead", or why nothing was done ("missing",
-    "locked", "done", "in_flight", "not_due").
+    Returns what happened: "sent", "failed", "dead", "uncertain", or why nothing was done
+    ("missing", "locked", "done", "in_flight", "not_due").
     """
     now = timezone.now()
     lease = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
@@ -173,23 +183,49 @@ def outbox_deliver(*, message_id: int) -> str:
         message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
         if message is None:
             return "locked" if OutboxMessage.objects.filter(pk=message_id).exists() else "missing"
-        if message.status in (OutboxMessage.Status.SENT, OutboxMessage.Status.DEAD):
+        if message.status in (OutboxMessage.Status.SENT, OutboxMessage.Status.DEAD, OutboxMessage.Status.UNCERTAIN):
             return "done"
         if message.status == OutboxMessage.Status.SENDING:
             if message.claimed_at and message.claimed_at > lease:
                 return "in_flight"
-            logger.warning("outbox message %s was left in sending (crash?); sending again", message.pk)
+            if message.handed_over_at is not None:
+                # The worker died after the provider could have accepted it: sending again might
+                # repeat it. An operator checks and decides (outbox_retry).
+                logger.warning("outbox message %s was left in sending after hand-over; marked uncertain", message.pk)
+                message.status = OutboxMessage.Status.UNCERTAIN
+                message.last_error = UNCERTAIN_REASON
+                message.queued_at = None
+                message.save(update_fields=["status", "last_error", "queued_at", "updated_at"])
+                return "uncertain"
+            logger.warning("outbox message %s was left in sending before hand-over (crash?); sending again", message.pk)
         elif message.next_attempt_at > now:
             return "not_due"
         message.status = OutboxMessage.Status.SENDING
         message.attempts += 1
         message.claimed_at = now
+        message.handed_over_at = None
         message.queued_at = None  # its task has left the queue: a retry may be queued when due
-        message.save(update_fields=["status", "attempts", "claimed_at", "queued_at", "updated_at"])
+        message.save(update_fields=["status", "attempts", "claimed_at", "handed_over_at", "queued_at", "updated_at"])
 
     claimed = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING, claimed_at=now)
+
+    def handing_over() -> None:
+        # Committed on its own (autocommit): it must survive the worker if it dies next.
+        claimed.update(handed_over_at=timezone.now())
+
+    channel = get_channel(message.channel)
     try:
-        provider_message_id = get_channel(message.channel).send(message)
+        if getattr(channel, "marks_handover", False):
+            provider_message_id = channel.send(message, on_handover=handing_over)
+        else:
+            # An adapter that cannot say when the provider takes the message: the whole call is
+            # the window, so a crash during it never sends the message twice.
+            handing_over()
+            provider_message_id = channel.send(message)
+    except ChannelUncertain as exc:
+        claimed.update(status=OutboxMessage.Status.UNCERTAIN, last_error=f"{UNCERTAIN_REASON} {exc}"[:2000])
+        logger.warning("outbox delivery of %s uncertain: %s", message.pk, exc)
+        return "uncertain"
     except ChannelError as exc:
         return _record_failure(claimed, attempts=message.attempts, error=str(exc))
     except Exception as exc:
@@ -218,10 +254,12 @@ def _record_failure(claimed, *, attempts: int, error: str) -> str:
 
 
 def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
-    """Operator action: try a failed or dead message again now (e.g. after configuring a provider)."""
+    """Operator action: try a failed, dead or uncertain message again now (e.g. after configuring a
+    provider, or after checking that an uncertain one did not arrive)."""
     with transaction.atomic():
         updated = OutboxMessage.objects.filter(
-            pk=message.pk, status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD]
+            pk=message.pk,
+            status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD, OutboxMessage.Status.UNCERTAIN],
         ).update(status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), updated_at=timezone.now())
         if updated:
             transaction.on_commit(partial(_enqueue_delivery, connection.schema_name, [message.pk]), robust=True)

@@ -54,13 +54,14 @@ def _write_sheet(sheet, table: Table, filters: Sequence[tuple[str, str]]) -> Non
     for name, value in filters:
         sheet.append([name, value])
     sheet.append([])
-    header_row = sheet.max_row + 1
+    # Counted, not read from max_row: openpyxl does not count the empty row.
+    header_row = 1 + len(filters) + 2
     sheet.append(list(table.columns))
     for cell in sheet[header_row]:
         cell.font = bold
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=header_row + 1):
         sheet.append([_excel_value(value) for value in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+        for cell, value in zip(sheet[number], row, strict=False):
             if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):

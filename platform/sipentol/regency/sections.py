@@ -26,6 +26,8 @@ from .boards import filters_query, scoped
 
 OVERDUE_COLUMN = 4  # "Lewat batas waktu" in the figures tables
 OVERDUE_PREVIEW = 10  # rows of the overdue list on the board itself; the rest on its own page
+# Rows of a figures table on the page (a phone cannot show more); the download has all of them.
+FIGURE_ROWS_SHOWN = 100
 
 
 def url(board: str, name: str, *args) -> str:
@@ -143,6 +145,21 @@ class FiguresSection(_RegencySection):
                 # The total row (no key) links to the list under the board's own filters.
                 override = {param: keys[index]} if index < len(keys) else {}
                 links[(index, OVERDUE_COLUMN)] = overdue + filters_query(scoped_filters, board=self.board, **override)
+        if len(table.rows) > FIGURE_ROWS_SHOWN + 1:
+            # The first rows and the total row; the rest is in the download.
+            total = len(table.rows) - 1
+            shown = [*table.rows[:FIGURE_ROWS_SHOWN], table.rows[total]]
+            links = {
+                (FIGURE_ROWS_SHOWN if r == total else r, c): href
+                for (r, c), href in links.items()
+                if r < FIGURE_ROWS_SHOWN or r == total
+            }
+            table = Table(key=table.key, title=table.title, columns=table.columns, rows=shown)
+            return format_html(
+                '{}<p class="muted">{}</p>',
+                table_html(table, links=links),
+                _("%(count)s baris lain ada di unduhan.") % {"count": total - FIGURE_ROWS_SHOWN},
+            )
         return table_html(table, links=links)
 
 

@@ -1,5 +1,5 @@
 """One SLA rule: the clock pauses while the citizen completes, and the staff queue, the staff
-API and the regency dashboard call the same applications overdue."""
+API, the regency dashboard's figures and its overdue list call the same applications overdue."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from sipentol.applications import services
 from sipentol.applications.facts import application_fact_publish
 from sipentol.applications.models import Application, Event, Status
 from sipentol.lib.workdays import add_working_days, working_days_between
+from sipentol.regency.boards import parse_filters
 from sipentol.regency.models import ApplicationFact
-from sipentol.regency.selectors import Period, dashboard_by_kecamatan, overdue_q
+from sipentol.regency.selectors import board_by_kecamatan, board_overdue, overdue_q
 from tests.accounts.staff import make_staff, staff_client
 from tests.factories import ApplicationFactory
 
@@ -69,7 +70,7 @@ def _stored_pdf():
     return store_upload(upload, original_name=upload.name, label="Berkas", accepted_types=["application/pdf"])
 
 
-def test_the_queue_the_api_and_the_regency_agree_on_what_is_overdue(jetis):
+def test_the_queue_the_api_the_regency_figures_and_its_overdue_list_agree_on_what_is_overdue(jetis):
     # given applications of every kind of clock, some past their due date
     today = timezone.localdate()
     yesterday, long_ago = today - dt.timedelta(days=1), today - dt.timedelta(days=20)
@@ -108,10 +109,13 @@ def test_the_queue_the_api_and_the_regency_agree_on_what_is_overdue(jetis):
             "application_id", flat=True
         )
     )
-    jetis_row = next(row for row in dashboard_by_kecamatan(Period.parse(None)) if row["kecamatan"].pk == jetis.pk)
+    filters, _errors = parse_filters({"kecamatan": str(jetis.pk)})
+    jetis_row = board_by_kecamatan(filters)[0]
+    in_drill_down = {row.tracking_code for row in board_overdue(filters)}
 
     # then all three name exactly the same applications
     assert {codes[c] for c in in_queue if c in codes} == expected
     assert {codes[c] for c in in_api if c in codes} == expected
     assert {codes[ids[pk]] for pk in in_facts} == expected
-    assert jetis_row["overdue"] >= len(expected)
+    assert {codes[c] for c in in_drill_down} == expected
+    assert jetis_row["kecamatan_id"] == jetis.pk and jetis_row["overdue"] == len(expected) == len(in_drill_down)

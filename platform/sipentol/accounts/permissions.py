@@ -46,7 +46,9 @@ class Capability(StrEnum):
     # feedback and figures
     VIEW_FEEDBACK = "view_feedback"  # the SKM summary and the complaints
     RESPOND_COMPLAINTS = "respond_complaints"
-    VIEW_KECAMATAN_DASHBOARD = "view_kecamatan_dashboard"  # reserved: the Camat's dashboard, not built yet
+    VIEW_KECAMATAN_DASHBOARD = (
+        "view_kecamatan_dashboard"  # the Camat's dashboard, /kantor/dasbor/ (regency/staff_views.py)
+    )
     VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
 
     # personal data (UU 27/2022)

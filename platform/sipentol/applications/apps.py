@@ -11,3 +11,10 @@ class ApplicationsConfig(AppConfig):
         from .golive import CHECK
 
         register_check(CHECK)
+
+        # The Camat's board shows this app's section without importing it (lib/dashboards.py).
+        from sipentol.lib import dashboards
+
+        from .dashboard import SECTION
+
+        dashboards.register("camat", SECTION)

@@ -12,13 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sipentol.lib import facts, sla
 from tenants.crossing import EVERY, for_each_kecamatan
 
 from . import lifecycle
-from .models import Application
+from .models import Application, Event
+
+
+def _completion_requested(application: Application) -> bool:
+    """Staff asked for completion at least once (the rebuild annotates it; a transition asks)."""
+    if application.status == lifecycle.Status.NEEDS_COMPLETION:
+        return True
+    annotated = getattr(application, "had_completion", None)
+    if annotated is not None:
+        return annotated
+    return application.events.filter(kind=Event.Kind.TRANSITION, to_status=lifecycle.Status.NEEDS_COMPLETION).exists()
 
 
 def application_fact_row(application: Application) -> facts.ApplicationFactRow:
@@ -55,6 +66,8 @@ def application_fact_row(application: Application) -> facts.ApplicationFactRow:
         skm_total=skm_total,
         rated_at=rated_at,
         tracking_code=application.tracking_code,
+        completion_requested=_completion_requested(application),
+        assigned_to=application.assigned_to.get_username() if application.assigned_to_id else "",
     )
 
 
@@ -87,7 +100,16 @@ def application_facts_rebuild(*, kecamatan_list: Iterable | None = None, batch_s
             applications = (
                 Application.objects.exclude(submitted_at=None)
                 .exclude(is_trial=True)
-                .select_related("service", "survey_response")
+                .select_related("service", "survey_response", "assigned_to")
+                .annotate(
+                    had_completion=Exists(
+                        Event.objects.filter(
+                            application=OuterRef("pk"),
+                            kind=Event.Kind.TRANSITION,
+                            to_status=lifecycle.Status.NEEDS_COMPLETION,
+                        )
+                    )
+                )
                 .order_by("pk")
             )
             for application in applications.iterator(chunk_size=batch_size):

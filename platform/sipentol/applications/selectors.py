@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -102,3 +102,16 @@ def staff_queue(user, *, status: str = "", query: str = "", mine: bool = False) 
             output_field=IntegerField(),
         )
     ).order_by("overdue", "due_date", "submitted_at")
+
+
+def workload_by_staff(*, today) -> list[dict]:
+    """Open applications per assigned staff member (unassigned last), with how many of them are
+    overdue by the one SLA rule: the Camat's board (1 query)."""
+    rows = (
+        Application.objects.filter(status__in=lifecycle.OPEN, is_trial=False)
+        .exclude(submitted_at=None)
+        .values("assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+        .order_by("-overdue", "-open", "assigned_to__username")
+    )
+    return list(rows)

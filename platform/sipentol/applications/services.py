@@ -521,6 +521,7 @@ def application_assign(*, application: Application, actor, assignee) -> Applicat
         application = _locked(application)
         application.assigned_to = assignee
         application.save(update_fields=["assigned_to", "updated_at"])
+        application_fact_publish(application)  # the dashboards' overdue list names the assignee
         _event(
             application,
             Event.Kind.ASSIGNED,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sipentol.letters.staff_urls")),
     path("", include("sipentol.feedback.staff_urls")),
     path("", include("sipentol.privacy.staff_urls")),
+    path("", include("sipentol.regency.staff_urls")),
     path("", include("services_catalog.configured.staff_urls")),
     path("", include("services_catalog.blueprint_urls")),
     path("", include("sipentol.ops.staff_urls")),

@@ -19,3 +19,10 @@ class LettersConfig(AppConfig):
         from .blueprints import LETTERS_SECTION
 
         register_section(LETTERS_SECTION)
+
+        # The Camat's board shows the letters waiting for signature (lib/dashboards.py).
+        from sipentol.lib import dashboards
+
+        from .dashboard import SECTION
+
+        dashboards.register("camat", SECTION)

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,3 +193,13 @@ def letter_templates_outdated() -> int:
     return sum(
         1 for t in LetterTemplate.objects.filter(updated_by__isnull=True) if letter_template_is_stale_default(t, given)
     )
+
+
+def letters_waiting_since() -> list[tuple[Letter, object]]:
+    """Letters awaiting signature, each with when it was submitted for signature (its latest
+    move to awaiting_signature; its creation if no event says), longest waiting first (1 query)."""
+    letters = letters_awaiting_signature().annotate(
+        since=Max("events__at", filter=Q(events__to_status=Letter.Status.AWAITING_SIGNATURE))
+    )
+    pairs = [(letter, letter.since or letter.created_at) for letter in letters]
+    return sorted(pairs, key=lambda pair: pair[1])

@@ -34,8 +34,13 @@ class ApplicationFactRow:
     clock_running: bool
     skm_total: int | None
     rated_at: dt.datetime | None
-    # The public tracking code (no personal data): billing names the application that went over a quota.
+    # The public tracking code (no personal data): billing names the application that went over a quota,
+    # the dashboards' overdue list names the application late.
     tracking_code: str = ""
+    # Staff asked the citizen to complete it at least once (the dashboards' completion-request rate).
+    completion_requested: bool = False
+    # The username of the staff member it is assigned to ("" if none): the overdue list's "who".
+    assigned_to: str = ""
 
 
 class FactSink(Protocol):

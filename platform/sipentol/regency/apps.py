@@ -14,3 +14,7 @@ class RegencyConfig(AppConfig):
         from .services import sink
 
         facts.register_sink(sink)
+
+        from .sections import register_sections
+
+        register_sections()

@@ -8,6 +8,8 @@ It holds no personal data: no name, NIK, phone or e-mail, only what a leadership
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,12 @@ class ApplicationFact(models.Model):
     # The IKM is linear in it (lib/ikm.py: ikm_from_average_total, PermenPAN-RB 14/2017).
     skm_total = models.PositiveSmallIntegerField(null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # The public tracking code and the assigned staff member's username: what the overdue list
+    # names (the code is on the citizen's receipt and holds no personal data).
+    tracking_code = models.CharField(_("kode permohonan"), max_length=40, blank=True)
+    assigned_to = models.CharField(_("petugas"), max_length=150, blank=True)
+    # Staff asked the citizen to complete the application at least once.
+    completion_requested = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,3 +96,58 @@ class KecamatanSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kecamatan_id}:{self.day}"
+
+
+class ExportJob(models.Model):
+    """A dashboard export too large for the request (the monthly recap workbook, a long table),
+    written by a Celery task (`regency.tasks.export_run`) into object storage.
+
+    Only the account that asked may see it or download it: `schema_name` is where that account
+    lives (public for regency users, the kecamatan's schema for its staff, whose user ids repeat
+    across schemas) and `user_id` its pk there. No personal data: the file holds the figures and
+    lists the dashboards show.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Siap diunduh")
+        FAILED = "failed", _("Gagal")
+
+    class Kind(models.TextChoices):
+        TABLE = "table", _("Tabel dasbor")
+        RECAP = "recap", _("Rekap bulanan")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    schema_name = models.CharField(max_length=63)
+    user_id = models.BigIntegerField()
+    board = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The filters and the table key (or the recap's kecamatan and month), as the URL gave them.
+    params = models.JSONField(default=dict)
+    title = models.CharField(max_length=200)
+    extension = models.CharField(max_length=4, default="xlsx")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    object_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["schema_name", "user_id", "-created_at"])]
+        verbose_name = _("ekspor dasbor")
+        verbose_name_plural = _("ekspor dasbor")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.title} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sipentol.lib import sla
+from sipentol.lib.dashboards import Filters
 from sipentol.lib.ikm import ikm_from_average_total, mutu
 from tenants.models import Kecamatan
 
@@ -116,46 +118,6 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def dashboard_by_kecamatan(period: Period, *, today: dt.date | None = None) -> list[dict]:
-    """One row per kecamatan that is active or has facts, with the period's figures (2 queries)."""
-    today = today or timezone.localdate()
-    figures = {
-        row["kecamatan_id"]: row
-        for row in ApplicationFact.objects.values("kecamatan_id").annotate(**_figures(period, today=today)).order_by()
-    }
-    empty = dict.fromkeys(_figures(period, today=today), 0) | {"median_days": None, "skm_avg_total": None}
-    rows = []
-    for kecamatan in Kecamatan.objects.filter(Q(status=Kecamatan.Status.ACTIVE) | Q(pk__in=list(figures))).order_by(
-        "name"
-    ):
-        rows.append(_finish({**empty, **figures.get(kecamatan.pk, {}), "kecamatan": kecamatan}))
-    return rows
-
-
-def dashboard_by_service(period: Period, *, today: dt.date | None = None) -> list[dict]:
-    """One row per catalog service across the regency, busiest first (1 query)."""
-    today = today or timezone.localdate()
-    rows = (
-        ApplicationFact.objects.values("service_code")
-        .annotate(**_figures(period, today=today))
-        .filter(Q(year_count__gt=0) | Q(backlog__gt=0))
-        .order_by("-month_count", "service_code")
-    )
-    # The catalog name (service_name of the most recent fact could differ per kecamatan copy).
-    names = dict(
-        ApplicationFact.objects.order_by("service_code", "-updated_at")
-        .distinct("service_code")
-        .values_list("service_code", "service_name")
-    )
-    return [_finish({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows]
-
-
-def totals(rows: list[dict]) -> dict:
-    keys = ("month_count", "year_count", "backlog", "overdue", "decided", "on_time", "issued")
-    total = {key: sum(row[key] for row in rows) for key in keys}
-    return _finish(total)
-
-
 def month_counts_by_kecamatan(period: Period) -> dict[int, dict[str, int]]:
     """{kecamatan_id: {"submitted": n, "issued": n}} for the month: usage metering (1 query)."""
     rows = (
@@ -246,4 +208,221 @@ def public_statistics(period: Period, *, kecamatan=None) -> dict:
         "totals": _public(facts.aggregate(**figures)),
     }
     cache.set(key, result, PUBLIC_STATISTICS_SECONDS)
+    return result
+
+
+# The leadership boards (lib/dashboards.py; sections in sections.py): the figures of a Filters range.
+# One home for "the same figures" on the regency board and the Camat's board: the Camat's sections
+# call these with the kecamatan's own id.
+
+
+class P90(Aggregate):
+    """PostgreSQL's percentile_cont(0.9): nine applications in ten took at most this long."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+def board_facts(filters: Filters):
+    """The facts a board's filters select by place and service (the time range is per figure)."""
+    facts = ApplicationFact.objects.all()
+    if filters.kecamatan_id:
+        facts = facts.filter(kecamatan_id=filters.kecamatan_id)
+    if filters.service_code:
+        facts = facts.filter(service_code=filters.service_code)
+    return facts
+
+
+def _board_aggregates(filters: Filters) -> dict:
+    submitted = Q(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
+    issued = Q(issued_at__gte=filters.start, issued_at__lt=filters.end)
+    closed = Q(closed_at__gte=filters.start, closed_at__lt=filters.end)
+    rated = Q(rated_at__gte=filters.start, rated_at__lt=filters.end, skm_total__isnull=False)
+    return {
+        "submitted": Count("pk", filter=submitted),
+        "issued": Count("pk", filter=issued),
+        # Today's state, whatever the period: what is open now, and what of it is late.
+        "in_progress": Count("pk", filter=Q(closed_at=None)),
+        "overdue": Count("pk", filter=overdue_q(filters.today)),
+        "decided": Count("pk", filter=closed & Q(on_time__isnull=False)),
+        "on_time": Count("pk", filter=closed & Q(on_time=True)),
+        "median_days": Median("working_days_taken", filter=issued),
+        "p90_days": P90("working_days_taken", filter=issued),
+        "completion_requested": Count("pk", filter=submitted & Q(completion_requested=True)),
+        "skm_respondents": Count("pk", filter=rated),
+        "skm_avg_total": Avg("skm_total", filter=rated),
+    }
+
+
+def _board_finish(row: dict) -> dict:
+    row["compliance"] = round(100 * row["on_time"] / row["decided"], 1) if row["decided"] else None
+    row["completion_rate"] = (
+        round(100 * row["completion_requested"] / row["submitted"], 1) if row["submitted"] else None
+    )
+    average = row.get("skm_avg_total")
+    ikm = ikm_from_average_total(average) if average is not None else None
+    row["skm"] = float(round(ikm, 2)) if ikm is not None else None
+    row["skm_grade"] = mutu(ikm) if ikm is not None else ""
+    return row
+
+
+def _empty(filters: Filters) -> dict:
+    return dict.fromkeys(_board_aggregates(filters), 0) | {
+        "median_days": None,
+        "p90_days": None,
+        "skm_avg_total": None,
+    }
+
+
+def board_by_kecamatan(filters: Filters) -> list[dict]:
+    """One row per kecamatan (active, or with facts; only the chosen one if any), 2 queries."""
+    figures = {
+        row["kecamatan_id"]: row
+        for row in board_facts(filters).values("kecamatan_id").annotate(**_board_aggregates(filters)).order_by()
+    }
+    kecamatan_list = Kecamatan.objects.filter(Q(status=Kecamatan.Status.ACTIVE) | Q(pk__in=list(figures)))
+    if filters.kecamatan_id:
+        kecamatan_list = kecamatan_list.filter(pk=filters.kecamatan_id)
+    empty = _empty(filters)
+    return [
+        _board_finish({**empty, **figures.get(k.pk, {}), "kecamatan_id": k.pk, "kecamatan_name": k.name})
+        for k in kecamatan_list.only("pk", "name").order_by("name")
+    ]
+
+
+def service_names(filters: Filters | None = None) -> dict[str, str]:
+    """{catalog code: name} of the services that have facts (the name of the latest fact)."""
+    facts = ApplicationFact.objects.all()
+    if filters is not None and filters.kecamatan_id:
+        facts = facts.filter(kecamatan_id=filters.kecamatan_id)
+    return dict(
+        facts.order_by("service_code", "-updated_at")
+        .distinct("service_code")
+        .values_list("service_code", "service_name")
+    )
+
+
+def board_by_service(filters: Filters) -> list[dict]:
+    """One row per catalog service with any figure in the range or open today, busiest first (2 queries)."""
+    rows = (
+        board_facts(filters)
+        .values("service_code")
+        .annotate(**_board_aggregates(filters))
+        .filter(Q(submitted__gt=0) | Q(issued__gt=0) | Q(in_progress__gt=0) | Q(decided__gt=0))
+        .order_by("-submitted", "service_code")
+    )
+    names = service_names(filters)
+    return [_board_finish({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows]
+
+
+def board_totals(filters: Filters) -> dict:
+    """The same figures over everything the filters select (1 query)."""
+    return _board_finish(board_facts(filters).aggregate(**_board_aggregates(filters)))
+
+
+def _months(filters: Filters) -> list[dt.date]:
+    """First days of the months of the trend: those of the range, and at least the 12 ending with it."""
+    last = (filters.end - dt.timedelta(microseconds=1)).astimezone(timezone.get_current_timezone()).date()
+    last = last.replace(day=1)
+    first = timezone.localtime(filters.start).date().replace(day=1)
+    first = min(first, Period._shift(last, -11))
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = Period._shift(month, 1)
+    return months
+
+
+def board_trend(filters: Filters) -> list[dict]:
+    """Per month of the trend: submitted, issued, median lead time, SLA compliance (3 queries)."""
+    months = _months(filters)
+    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+    facts = board_facts(filters)
+    rows = {
+        month: {"month": month, "submitted": 0, "issued": 0, "median_days": None, "decided": 0, "on_time": 0}
+        for month in months
+    }
+
+    def per_month(field: str, **aggregates):
+        return (
+            facts.filter(**{f"{field}__gte": since, f"{field}__lt": filters.end})
+            .annotate(m=TruncMonth(field))
+            .values("m")
+            .annotate(**aggregates)
+            .order_by()
+        )
+
+    for row in per_month("submitted_at", submitted=Count("pk")):
+        rows[timezone.localtime(row["m"]).date()]["submitted"] = row["submitted"]
+    for row in per_month("issued_at", issued=Count("pk"), median_days=Median("working_days_taken")):
+        rows[timezone.localtime(row["m"]).date()].update(issued=row["issued"], median_days=row["median_days"])
+    decided = per_month(
+        "closed_at", decided=Count("pk", filter=Q(on_time__isnull=False)), on_time=Count("pk", filter=Q(on_time=True))
+    )
+    for row in decided:
+        rows[timezone.localtime(row["m"]).date()].update(decided=row["decided"], on_time=row["on_time"])
+    result = []
+    for month in months:
+        row = rows[month]
+        row["compliance"] = round(100 * row["on_time"] / row["decided"], 1) if row["decided"] else None
+        result.append(row)
+    return result
+
+
+@dataclass(frozen=True)
+class OverdueFact:
+    kecamatan_id: int
+    application_id: int
+    kecamatan_name: str
+    tracking_code: str
+    service_name: str
+    due_date: dt.date
+    days_late: int
+    assigned_to: str
+
+
+def board_overdue(filters: Filters) -> list[OverdueFact]:
+    """The applications late today by the one SLA rule (lib/sla.py), longest overdue first (1 query).
+
+    Only the public tracking code, the service, the due date, the working days late and the
+    assigned staff member's username: no applicant's data."""
+    rows = (
+        board_facts(filters)
+        .filter(overdue_q(filters.today))
+        .select_related("kecamatan")
+        .only("kecamatan__name", "tracking_code", "service_name", "due_date", "assigned_to", "application_id")
+        .order_by("due_date", "kecamatan__name", "application_id")
+    )
+    result = []
+    for fact in rows:
+        late = sla.days_left(due=fact.due_date, running=True, today=filters.today)
+        result.append(
+            OverdueFact(
+                kecamatan_id=fact.kecamatan_id,
+                application_id=fact.application_id,
+                kecamatan_name=fact.kecamatan.name,
+                tracking_code=fact.tracking_code or f"#{fact.application_id}",
+                service_name=fact.service_name,
+                due_date=fact.due_date,
+                days_late=-late if late is not None else 0,
+                assigned_to=fact.assigned_to,
+            )
+        )
+    return result
+
+
+def recap_facts(*, kecamatan_id: int, month: Period) -> dict[str, list[ApplicationFact]]:
+    """The monthly recap of one kecamatan: {service name: its applications} submitted in the month
+    or closed in it (the register a kecamatan reports upward), by submission (1 query)."""
+    in_month = Q(submitted_at__gte=month.start, submitted_at__lt=month.end) | Q(
+        closed_at__gte=month.start, closed_at__lt=month.end
+    )
+    result: dict[str, list[ApplicationFact]] = {}
+    facts = ApplicationFact.objects.filter(in_month, kecamatan_id=kecamatan_id).order_by(
+        "service_name", "submitted_at", "application_id"
+    )
+    for fact in facts:
+        result.setdefault(fact.service_name, []).append(fact)
     return result

@@ -10,14 +10,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sipentol.lib.facts import ApplicationFactRow
 
-from .models import ApplicationFact, KecamatanSnapshot
+from .models import ApplicationFact, ExportJob, KecamatanSnapshot
+from .tasks import export_run
 
-# The row's fields this table keeps (the tracking code travels to billing only).
-_ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow) if f.name != "tracking_code"]
+# The row's fields this table keeps (all of them).
+_ROW_FIELDS = [f.name for f in dataclasses.fields(ApplicationFactRow)]
 _UPDATE_FIELDS = [name for name in _ROW_FIELDS if name != "application_id"] + ["updated_at"]
 
 
@@ -76,3 +78,20 @@ def kecamatan_snapshot_record(
         },
     )
     return snapshot
+
+
+def export_job_start(*, user, board: str, kind: str, params: dict, title: str, extension: str = "xlsx") -> ExportJob:
+    """Record the job and queue its task after commit (a job row without its task cannot happen:
+    the task is sent only once the row is visible to the worker)."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            schema_name=connection.schema_name,
+            user_id=user.pk,
+            board=board,
+            kind=kind,
+            params=params,
+            title=title[:200],
+            extension=extension,
+        )
+        transaction.on_commit(lambda: export_run.delay(str(job.pk)))
+    return job

@@ -7,7 +7,7 @@ from sipentol.accounts.permissions import RegencyCapability, regency_can
 from sipentol.accounts.signin import Site, second_factor_required
 from tenants.selectors import kecamatan_directory
 
-from . import selectors
+from . import boardviews, selectors
 
 
 def home(request):
@@ -47,19 +47,32 @@ dashboard_required = second_factor_required(DASHBOARD, forbidden=_forbidden)
 
 @dashboard_required
 def dashboard(request):
-    """Leadership's comparison of kecamatan for one month; reads only the public fact table."""
-    period = selectors.Period.parse(request.GET.get("bulan"))
-    by_kecamatan = selectors.dashboard_by_kecamatan(period)
-    by_service = selectors.dashboard_by_service(period)
-    return render(
-        request,
-        "regency/dashboard.html",
-        {
-            "period": period,
-            "periods": period.choices(),
-            "by_kecamatan": by_kecamatan,
-            "by_service": by_service,
-            "totals": selectors.totals(by_kecamatan),
-            "max_month": max([row["month_count"] for row in by_kecamatan] + [1]),
-        },
-    )
+    """Leadership's comparison of kecamatan: every section registered for the regency board
+    (lib/dashboards.py), under the URL's filters; reads only the public fact table."""
+    return boardviews.board_page(request, "regency", "regency/board.html")
+
+
+@dashboard_required
+def overdue(request):
+    """The list behind every overdue figure: code, kecamatan, service, days late, assigned staff."""
+    return boardviews.overdue_page(request, "regency", "regency/board_overdue.html")
+
+
+@dashboard_required
+def export(request, key: str, fmt: str):
+    return boardviews.table_download(request, "regency", key, fmt)
+
+
+@dashboard_required
+def recap(request):
+    return boardviews.recap(request, "regency", "regency/board_recap.html", kecamatan=None)
+
+
+@dashboard_required
+def job(request, pk):
+    return boardviews.job_page(request, "regency", "regency/board_job.html", pk)
+
+
+@dashboard_required
+def job_download(request, pk):
+    return boardviews.job_download(request, "regency", pk)

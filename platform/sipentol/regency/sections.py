@@ -1,0 +1,286 @@
+"""The regency's sections of both leadership boards (lib/dashboards.py): the application figures.
+
+The regency board shows them per kecamatan and per service across the regency; the Camat's
+board shows the same sections read from the same facts (selectors.board_*), fixed to its own
+kecamatan (`connection.tenant`), so "the same figures" have one home. Registered in
+`RegencyConfig.ready()`.
+
+A section computes its tables once per request (`_memo`): the page renders it and lists its
+downloads from the same values. `request` may be None (an export task has no request).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sipentol.lib.dashboard_html import bar_chart_svg, table_html
+from sipentol.lib.dashboards import Filters, Table
+
+from . import selectors
+from .boards import filters_query, scoped
+
+OVERDUE_COLUMN = 4  # "Lewat batas waktu" in the figures tables
+OVERDUE_PREVIEW = 10  # rows of the overdue list on the board itself; the rest on its own page
+# Rows of a figures table on the page (a phone cannot show more); the download has all of them.
+FIGURE_ROWS_SHOWN = 100
+
+
+def url(board: str, name: str, *args) -> str:
+    """A board's page: the regency's on the regency host, the Camat's under /kantor/."""
+    prefix = "regency-dashboard" if board == "regency" else "staff:dashboard"
+    return reverse(f"{prefix}-{name}" if name else prefix, args=args)
+
+
+def _memo(request, key: tuple, compute):
+    if request is None:
+        return compute()
+    cache = request.__dict__.setdefault("_dashboard_tables", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+class _RegencySection:
+    key: str
+    title = ""
+
+    def __init__(self, board: str):
+        self.board = board
+
+    def filters(self, filters: Filters) -> Filters:
+        """The Camat's board is always its own kecamatan, whatever the filters say."""
+        if self.board == "camat":
+            return scoped(filters, connection.tenant.pk)
+        return filters
+
+    def tables(self, request, filters: Filters) -> list[Table]:
+        filters = self.filters(filters)
+        return _memo(request, (self.board, self.key, filters), lambda: self.compute(filters))
+
+    def compute(self, filters: Filters) -> list[Table]:
+        raise NotImplementedError
+
+
+def _figure_columns(first: str) -> list[str]:
+    return [
+        first,
+        _("Diajukan"),
+        _("Terbit"),
+        _("Dalam proses"),
+        _("Lewat batas waktu"),
+        _("Kepatuhan SLA (%)"),
+        _("Median lama proses (hari kerja)"),
+        _("P90 lama proses (hari kerja)"),
+        _("Diminta melengkapi (%)"),
+        _("IKM"),
+        _("Mutu"),
+    ]
+
+
+def _figure_cells(row: dict) -> list:
+    return [
+        row["submitted"],
+        row["issued"],
+        row["in_progress"],
+        row["overdue"],
+        row["compliance"],
+        row["median_days"],
+        row["p90_days"],
+        row["completion_rate"],
+        row["skm"],
+        row["skm_grade"],
+    ]
+
+
+class FiguresSection(_RegencySection):
+    """Submitted, issued, in progress, overdue, SLA compliance, lead time, completion requests, SKM:
+    per kecamatan (`by="kecamatan"`, regency board) or per service (`by="service"`)."""
+
+    def __init__(self, board: str, by: str):
+        super().__init__(board)
+        self.by = by
+        self.key = "kecamatan" if by == "kecamatan" else "layanan"
+        if by == "kecamatan":
+            self.title = gettext_lazy("Per kecamatan")
+        elif board == "regency":
+            self.title = gettext_lazy("Per layanan")
+        else:
+            self.title = gettext_lazy("Per layanan di kecamatan ini")
+
+    def tables(self, request, filters: Filters) -> list[Table]:
+        return [self._table_and_keys(request, filters)[0]]
+
+    def _table_and_keys(self, request, filters: Filters) -> tuple[Table, list]:
+        """The table, and the kecamatan id or service code of each row (the total row has none)."""
+        filters = self.filters(filters)
+        return _memo(request, (self.board, self.key, filters), lambda: self._compute(filters))
+
+    def _compute(self, filters: Filters) -> tuple[Table, list]:
+        if self.by == "kecamatan":
+            rows = selectors.board_by_kecamatan(filters)
+            cells = [[row["kecamatan_name"], *_figure_cells(row)] for row in rows]
+            keys = [row["kecamatan_id"] for row in rows]
+            total_label, first = _("Seluruh kabupaten"), _("Kecamatan")
+        else:
+            rows = selectors.board_by_service(filters)
+            cells = [[row["service_name"], *_figure_cells(row)] for row in rows]
+            keys = [row["service_code"] for row in rows]
+            total_label, first = _("Semua layanan"), _("Layanan")
+        cells.append([total_label, *_figure_cells(selectors.board_totals(filters))])
+        return Table(key=self.key, title=str(self.title), columns=_figure_columns(first), rows=cells), keys
+
+    def render(self, request, filters: Filters) -> str:
+        table, keys = self._table_and_keys(request, filters)
+        scoped_filters = self.filters(filters)
+        overdue = url(self.board, "overdue")
+        param = "kecamatan" if self.by == "kecamatan" else "layanan"
+        links = {}
+        for index, row in enumerate(table.rows):
+            if row[OVERDUE_COLUMN]:
+                # The total row (no key) links to the list under the board's own filters.
+                override = {param: keys[index]} if index < len(keys) else {}
+                links[(index, OVERDUE_COLUMN)] = overdue + filters_query(scoped_filters, board=self.board, **override)
+        if len(table.rows) > FIGURE_ROWS_SHOWN + 1:
+            # The first rows and the total row; the rest is in the download.
+            total = len(table.rows) - 1
+            shown = [*table.rows[:FIGURE_ROWS_SHOWN], table.rows[total]]
+            links = {
+                (FIGURE_ROWS_SHOWN if r == total else r, c): href
+                for (r, c), href in links.items()
+                if r < FIGURE_ROWS_SHOWN or r == total
+            }
+            table = Table(key=table.key, title=table.title, columns=table.columns, rows=shown)
+            return format_html(
+                '{}<p class="muted">{}</p>',
+                table_html(table, links=links),
+                _("%(count)s baris lain ada di unduhan.") % {"count": total - FIGURE_ROWS_SHOWN},
+            )
+        return table_html(table, links=links)
+
+
+class TrendSection(_RegencySection):
+    """Per month: applications submitted and letters issued (a chart and its table), lead time and SLA."""
+
+    key = "tren"
+    title = gettext_lazy("Tren per bulan")
+
+    def compute(self, filters: Filters) -> list[Table]:
+        rows = selectors.board_trend(filters)
+        return [
+            Table(
+                key=self.key,
+                title=str(self.title),
+                columns=[
+                    _("Bulan"),
+                    _("Diajukan"),
+                    _("Terbit"),
+                    _("Median lama proses (hari kerja)"),
+                    _("Kepatuhan SLA (%)"),
+                ],
+                rows=[
+                    [row["month"], row["submitted"], row["issued"], row["median_days"], row["compliance"]]
+                    for row in rows
+                ],
+            )
+        ]
+
+    def render(self, request, filters: Filters) -> str:
+        table = self.tables(request, filters)[0]
+        labels = [date_format(row[0], "M y") for row in table.rows]
+        chart = bar_chart_svg(
+            title=_("Grafik permohonan diajukan dan surat terbit per bulan; angkanya ada pada tabel di bawah."),
+            labels=labels,
+            series=[(_("Diajukan"), [row[1] for row in table.rows]), (_("Terbit"), [row[2] for row in table.rows])],
+        )
+        shown = Table(
+            key=table.key,
+            title=table.title,
+            columns=table.columns,
+            rows=[[date_format(row[0], "F Y"), *row[1:]] for row in table.rows],
+        )
+        return format_html('<figure class="chart">{}</figure>{}', chart, table_html(shown))
+
+
+class OverdueSection(_RegencySection):
+    """The applications late today (lib/sla.py's rule): code, service, due date, working days late,
+    assigned staff. On the board, the longest overdue; the whole list on its own page."""
+
+    key = "terlambat"
+    title = gettext_lazy("Lewat batas waktu hari ini")
+
+    def _rows(self, request, filters: Filters) -> list[selectors.OverdueFact]:
+        filters = self.filters(filters)
+        return _memo(request, (self.board, self.key, filters), lambda: selectors.board_overdue(filters))
+
+    def tables(self, request, filters: Filters) -> list[Table]:
+        rows = self._rows(request, filters)
+        return [
+            Table(
+                key=self.key,
+                title=str(self.title),
+                columns=[
+                    _("Kode permohonan"),
+                    _("Kecamatan"),
+                    _("Layanan"),
+                    _("Batas waktu"),
+                    _("Terlambat (hari kerja)"),
+                    _("Petugas"),
+                ],
+                rows=[
+                    [
+                        row.tracking_code,
+                        row.kecamatan_name,
+                        row.service_name,
+                        row.due_date,
+                        row.days_late,
+                        row.assigned_to,
+                    ]
+                    for row in rows
+                ],
+            )
+        ]
+
+    def links(self, request, filters: Filters) -> dict:
+        """On the Camat's board each code opens the application in the back office; the regency
+        board links nowhere (a regency account cannot open a kecamatan's application)."""
+        if self.board != "camat":
+            return {}
+        rows = self._rows(request, filters)
+        return {(index, 0): reverse("staff:detail", args=[row.application_id]) for index, row in enumerate(rows)}
+
+    def render_full(self, request, filters: Filters, *, limit: int | None = None) -> str:
+        table = self.tables(request, filters)[0]
+        return table_html(
+            table,
+            links=self.links(request, filters),
+            limit=limit,
+            empty=_("Tidak ada permohonan yang lewat batas waktu."),
+        )
+
+    def render(self, request, filters: Filters) -> str:
+        table = self.tables(request, filters)[0]
+        count = len(table.rows)
+        more = url(self.board, "overdue") + filters_query(self.filters(filters), board=self.board)
+        summary = format_html(
+            '<p><a href="{}">{}</a></p>',
+            more,
+            _("Lihat daftar lengkap (%(count)s permohonan)") % {"count": count},
+        )
+        return format_html("{}{}", summary, self.render_full(request, filters, limit=OVERDUE_PREVIEW))
+
+
+def register_sections() -> None:
+    from sipentol.lib import dashboards
+
+    dashboards.register("regency", FiguresSection("regency", "kecamatan"))
+    dashboards.register("regency", FiguresSection("regency", "service"))
+    dashboards.register("regency", TrendSection("regency"))
+    dashboards.register("regency", OverdueSection("regency"))
+    dashboards.register("camat", FiguresSection("camat", "service"))
+    dashboards.register("camat", TrendSection("camat"))
+    dashboards.register("camat", OverdueSection("camat"))

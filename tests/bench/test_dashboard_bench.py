@@ -1,0 +1,159 @@
+"""Regency dashboard benchmark (`make bench` only): the board and one Excel export with the facts
+of the 18 kecamatan, then of 1,000 kecamatan (982 synthetic ones added in the public table only,
+no schema), the same number of applications per kecamatan, measured side by side in one run.
+
+Targets (issue "Leaders see and act", point 7): p50 growth at most 1.5x from 18 to 1,000
+kecamatan, and a p50 at most 100 ms. The figures are written between the markers
+`<!-- dashboard-bench:begin -->` and `<!-- dashboard-bench:end -->` of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import random
+import re
+import statistics
+import time
+from pathlib import Path
+
+from django.utils import timezone
+
+from sipentol.accounts.models import RegencyRole
+from sipentol.regency.models import ApplicationFact
+from tenants.models import Kecamatan
+from tests.accounts.staff import public_sign_in
+from tests.factories import RegencyUserFactory
+
+PER_KECAMATAN = int(os.environ.get("DASHBOARD_BENCH_APPLICATIONS", "50"))
+TOTAL_KECAMATAN = 1000
+RUNS = 15
+DOC = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
+BEGIN, END = "<!-- dashboard-bench:begin -->", "<!-- dashboard-bench:end -->"
+SERVICES = [
+    ("domisili", "Surat Keterangan Domisili"),
+    ("sktm", "Surat Keterangan Tidak Mampu"),
+    ("usaha", "Surat Keterangan Usaha"),
+    ("ahli-waris", "Surat Keterangan Ahli Waris"),
+]
+
+
+def _facts(kecamatan_ids: list[int], rng: random.Random) -> None:
+    now, today = timezone.now(), timezone.localdate()
+    rows = []
+    for kecamatan_id in kecamatan_ids:
+        for n in range(PER_KECAMATAN):
+            submitted = now - dt.timedelta(days=rng.randint(0, 360), hours=rng.randint(0, 23))
+            code, name = SERVICES[n % len(SERVICES)]
+            closed = n % 4 != 0
+            taken = rng.randint(0, 8)
+            rows.append(
+                ApplicationFact(
+                    kecamatan_id=kecamatan_id,
+                    application_id=n + 1,
+                    service_code=code,
+                    service_name=name,
+                    channel="online",
+                    status="issued" if closed else "in_review",
+                    submitted_at=submitted,
+                    due_date=timezone.localdate(submitted) + dt.timedelta(days=5),
+                    closed_at=submitted + dt.timedelta(days=taken) if closed else None,
+                    issued_at=submitted + dt.timedelta(days=taken) if closed else None,
+                    working_days_taken=taken if closed else None,
+                    on_time=taken <= 5 if closed else None,
+                    clock_running=not closed,
+                    skm_total=rng.randint(20, 36) if closed and n % 3 == 0 else None,
+                    rated_at=submitted + dt.timedelta(days=taken + 1) if closed and n % 3 == 0 else None,
+                    tracking_code=f"B{kecamatan_id}-{n}",
+                    completion_requested=n % 5 == 0,
+                    assigned_to="petugas" if n % 2 else "",
+                )
+            )
+    ApplicationFact.objects.bulk_create(rows, batch_size=5000)
+    assert today  # the facts are judged today
+
+
+def _p50(fn) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _measure(client) -> dict[str, float]:
+    def page():
+        assert client.get("/dashboard/").status_code == 200
+
+    def service_export():
+        assert client.get("/dashboard/unduh/layanan.xlsx").status_code == 200
+
+    def kecamatan_export():
+        assert client.get("/dashboard/unduh/kecamatan.xlsx").status_code == 200
+
+    return {"page": _p50(page), "layanan.xlsx": _p50(service_export), "kecamatan.xlsx": _p50(kecamatan_export)}
+
+
+def _write(lines: list[str]) -> None:
+    text = DOC.read_text()
+    block = "\n".join([BEGIN, *lines, END])
+    if BEGIN in text:
+        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text)
+
+
+def test_dashboard_p50_with_18_and_with_1000_kecamatan(public_client):
+    rng = random.Random(16)
+    real = list(Kecamatan.objects.order_by("pk").values_list("pk", flat=True))
+    ApplicationFact.objects.all().delete()
+    _facts(real, rng)
+    client = public_sign_in(
+        public_client, RegencyUserFactory(username="bench", role=RegencyRole.LEADER, totp_enrolled=False)
+    )
+    small = _measure(client)
+
+    synthetic = Kecamatan.objects.bulk_create(
+        [
+            Kecamatan(
+                schema_name=f"bench_{i:04d}",
+                code=f"B{i:04d}",
+                name=f"Bench {i:04d}",
+                slug=f"bench-{i:04d}",
+                status=Kecamatan.Status.ACTIVE,
+            )
+            for i in range(TOTAL_KECAMATAN - len(real))
+        ]
+    )
+    _facts([k.pk for k in synthetic], rng)
+    large = _measure(client)
+
+    verdicts = {}
+    for key in small:
+        growth = large[key] / small[key]
+        verdicts[key] = (growth, growth <= 1.5 and large[key] <= 100)
+    machine = f"{os.cpu_count()} cores, {platform.machine()}, load average {os.getloadavg()[0]:.1f}"
+    lines = [
+        f"Run {timezone.localdate().isoformat()}, {PER_KECAMATAN} applications per kecamatan, p50 of {RUNS} "
+        f"requests through the test client (signed-in leader), {machine}.",
+        "",
+        "| what | 18 kecamatan | 1,000 kecamatan | growth | target (<= 1.5x, <= 100 ms) |",
+        "|---|---|---|---|---|",
+    ]
+    for key in small:
+        growth, met = verdicts[key]
+        label = {
+            "page": "`/dashboard/` page",
+            "layanan.xlsx": "Excel export, per service",
+            "kecamatan.xlsx": "Excel export, per kecamatan (1,000 rows)",
+        }[key]
+        lines.append(
+            f"| {label} | {small[key]:.0f} ms | {large[key]:.0f} ms | {growth:.2f}x | {'met' if met else 'NOT met'} |"
+        )
+    _write(lines)
+    print("\n".join(lines))
+    assert small["page"] > 0 and large["page"] > 0

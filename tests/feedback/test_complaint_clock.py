@@ -144,5 +144,7 @@ def test_public_complaint_pages_carry_no_nik_name_or_phone(jetis):
 
     for page in (sent, form, results):
         assert NIK not in page and NAME not in page and PHONE not in page and "+6281234567890" not in page
-    # the status page shows the complainant's own text, NIK masked, and never the stored name or contact
+    # the status page shows the step's deadline, the complainant's own text with the NIK masked,
+    # and never the stored contact
+    assert "Batas waktu tahap ini" in status and "Kami cek." in status
     assert NIK not in status and "3516********0001" in status and "+6281234567890" not in status

@@ -19,6 +19,8 @@ def test_the_report_pdf_carries_respondents_sample_both_weightings_grade_profile
     add_responses(jetis, domisili, [3, 3, 3])
     camat = staff_client(jetis, "camat-lap", Role.CAMAT)
 
+    page = camat.get(f"/kantor/skm/?layanan={domisili.pk}").content.decode()
+    assert "/kantor/skm/laporan.pdf?dari=" in page and f"layanan={domisili.pk}" in page
     response = camat.get(f"/kantor/skm/laporan.pdf?layanan={domisili.pk}")
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

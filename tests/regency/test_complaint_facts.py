@@ -3,7 +3,10 @@ schema; the regency section counts open, due and overdue per kecamatan with the 
 Diskominfo's deadlines, which the ops console sets (audited, cached, read by every kecamatan)."""
 
 import datetime as dt
+import io
 
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -26,7 +29,9 @@ def _complain(host: str, text: str = "Antrean lama.") -> str:
     client = Client(HTTP_HOST=host)
     data = {"category": "time", "text": text, "name": "", "contact": "", "tracking_code": ""}
     assert client.post("/pengaduan/", data).status_code == 302
-    return client.session["complaint_sent"]["reference"]
+    reference = client.session["complaint_sent"]["reference"]
+    connection.set_schema_to_public()  # the request left the connection on the kecamatan's schema
+    return reference
 
 
 def _section(today: dt.date, kecamatan_id=None):
@@ -97,3 +102,17 @@ def test_diskominfo_sets_the_deadlines_every_kecamatan_uses_audited_and_an_opera
     other = public_sign_in(Client(HTTP_HOST="localhost"), operator, "/ops/")
     denied = other.post("/ops/pengaduan/tenggat/simpan/", {"verify": "5", "follow_up": "5", "resolve": "5"})
     assert denied.status_code == 403 and ComplaintDeadlines.objects.get().verify_days == 2
+
+
+def test_the_rebuild_command_publishes_complaints_that_have_no_fact_yet(jetis):
+    ref = _complain("jetis.localhost")
+    ComplaintFact.objects.all().delete()  # as for complaints made before the facts existed
+
+    call_command("complaint_facts_rebuild", "--kecamatan", "jetis", stdout=io.StringIO())
+    call_command("complaint_facts_rebuild", "--kecamatan", "jetis", stdout=io.StringIO())  # idempotent
+
+    with tenant_context(jetis):
+        pk = Complaint.objects.get(reference=ref).pk
+    assert list(ComplaintFact.objects.values_list("kecamatan_id", "complaint_id", "stage")) == [
+        (jetis.pk, pk, "received")
+    ]

@@ -24,6 +24,7 @@ from sipentol.lib import facts
 from sipentol.lib.nik import mask_nik
 from sipentol.lib.phone import normalize_phone
 from sipentol.notifications.services import outbox_emit
+from tenants.crossing import EVERY, for_each_kecamatan
 
 from .models import Complaint, ComplaintEvent, SkmFollowUp, SkmFollowUpEvent, SurveyResponse
 from .selectors import lookup_hash
@@ -162,6 +163,23 @@ def complaint_fact_publish(complaint: Complaint) -> None:
             )
         ],
     )
+
+
+def complaint_facts_rebuild(*, kecamatan_list=None) -> dict[str, int]:
+    """Publish every complaint's fact again (backfill of complaints made before the facts existed,
+    or repair). Idempotent (upsert by complaint); crosses tenants through `for_each_kecamatan`
+    (every status), one transaction per kecamatan. Returns {schema_name: complaints}."""
+
+    def rebuild(kecamatan) -> int:
+        with transaction.atomic():
+            rows = [
+                facts.ComplaintFactRow(complaint_id=c.pk, category=c.category, stage=c.stage, received_on=c.received_on)
+                for c in Complaint.objects.order_by("pk")
+            ]
+            facts.publish_complaints(kecamatan_id=kecamatan.pk, rows=rows)
+        return len(rows)
+
+    return for_each_kecamatan(rebuild, statuses=EVERY, kecamatan_list=kecamatan_list, isolate=False)
 
 
 def complaint_create(

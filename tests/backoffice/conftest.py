@@ -14,6 +14,8 @@ from django_tenants.utils import tenant_context
 
 from sipentol.accounts.invitations import invitation_create
 from sipentol.accounts.models import Role
+from sipentol.feedback.models import SkmFollowUp, SurveyResponse
+from sipentol.feedback.skm import UNSUR_FIELDS
 from tests.accounts.staff import sign_in
 from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, PrivacyRequestFactory, StaffFactory
 
@@ -81,6 +83,10 @@ def office(jetis):
         )
         privacy_request = PrivacyRequestFactory(application=application)
         service = application.service
+        survey = SurveyResponse.objects.create(
+            application=application, service=service, **dict.fromkeys(UNSUR_FIELDS, 2)
+        )
+        follow_up = SkmFollowUp.objects.create(response=survey, low_unsur="U1")
         params = {
             "permohonan": {"pk": application.pk, "doc_pk": document.pk},
             "surat": {"letter_uuid": letter.uuid},
@@ -95,6 +101,7 @@ def office(jetis):
             "petugas": {"pk": member.pk},
             "undangan": {"token": invitation_token},
             "privasi": {"pk": privacy_request.pk},
+            "skm": {"pk": follow_up.pk},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from sipentol.lib.ikm import ikm_with_exact, mutu, sample_size
+from sipentol.lib.ikm import ikm_with_exact, mutu, nrr, sample_size
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,21 @@ def test_sample_size_matches_the_krejcie_morgan_table(population, sample):
 @pytest.mark.parametrize(("population", "sample"), [(0, 0), (1, 1), (2, 2), (3, 3)])
 def test_sample_size_of_a_small_population(population, sample):
     assert sample_size(population) == sample
+
+
+def test_a_hand_computed_mixed_set_gives_79_78_with_0_111_and_79_86_with_the_exact_ninth():
+    # four respondents; unsur sums 14, 12, 13, 12, 14, 11, 13, 14, 12 -> NRRs sum to 28.75
+    answers = [
+        [4, 3, 3, 2, 4, 3, 3, 4, 3],
+        [3, 3, 4, 3, 3, 3, 4, 4, 2],
+        [4, 4, 3, 3, 3, 2, 3, 3, 3],
+        [3, 2, 3, 4, 4, 3, 3, 3, 4],
+    ]
+    nrrs = [nrr(sum(r[i] for r in answers), len(answers)) for i in range(9)]
+    assert sum(nrrs) == Decimal("28.75")
+
+    # 28.75 x 0.111 = 3.19125; x 25 = 79.78125 -> 79.78 | 28.75 / 9 x 25 = 79.861... -> 79.86
+    regulation, exact = ikm_with_exact(nrrs)
+
+    assert (regulation, exact) == (Decimal("79.78"), Decimal("79.86"))
+    assert mutu(regulation) == "B"

@@ -122,6 +122,7 @@ class RegencyCapability(StrEnum):
     MANAGE_REGENCY_USERS = "manage_regency_users"  # invite, change role, deactivate, enrolment codes
     MANAGE_PLANS = "manage_plans"  # plans, quotas, subscriptions
     CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
+    CONFIGURE_COMPLAINT_DEADLINES = "configure_complaint_deadlines"  # SP4N-LAPOR! deadlines (working days)
     VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
 
 
@@ -137,6 +138,7 @@ REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
     RegencyCapability.MANAGE_REGENCY_USERS: _DISKOMINFO_ADMIN,
     RegencyCapability.MANAGE_PLANS: _DISKOMINFO_ADMIN,
     RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
+    RegencyCapability.CONFIGURE_COMPLAINT_DEADLINES: _DISKOMINFO_ADMIN,
     RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
 }
 assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)

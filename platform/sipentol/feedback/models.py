@@ -12,11 +12,50 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .skm import UNSUR_FIELDS
+from sipentol.lib import complaint_clock
+
+from .skm import UNSUR, UNSUR_FIELDS
+
+UNSUR_CODES = tuple(u.code for u in UNSUR)
+# An answer of 1 or 2 (tidak / kurang) on any unsur opens a follow-up for the kecamatan.
+LOW_SCORE = 2
 
 SCORE = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_20 = "lt20", _("Di bawah 20 tahun")
+    A20 = "20-29", _("20-29 tahun")
+    A30 = "30-39", _("30-39 tahun")
+    A40 = "40-49", _("40-49 tahun")
+    A50 = "50+", _("50 tahun ke atas")
+
+
+class Education(models.TextChoices):
+    SD = "sd", _("SD ke bawah")
+    SMP = "smp", _("SMP")
+    SMA = "sma", _("SMA/SMK")
+    D = "diploma", _("D1-D4")
+    S1 = "s1", _("S1")
+    S2 = "s2", _("S2 ke atas")
+
+
+class Occupation(models.TextChoices):
+    PNS = "pns", _("PNS/TNI/Polri")
+    PRIVATE = "swasta", _("Pegawai swasta")
+    SELF = "wirausaha", _("Wirausaha")
+    FARMER = "tani", _("Petani/nelayan")
+    STUDENT = "pelajar", _("Pelajar/mahasiswa")
+    HOME = "rumahtangga", _("Mengurus rumah tangga")
+    OTHER = "lainnya", _("Lainnya")
 
 
 def _score(verbose: str) -> models.PositiveSmallIntegerField:
@@ -42,6 +81,12 @@ class SurveyResponse(models.Model):
     u8_pengaduan = _score("U8")
     u9_sarana = _score("U9")
     suggestion = models.TextField(_("saran"), blank=True)
+    # The regulation's respondent profile, each optional ("" = not given). Published only as
+    # counts with small cells suppressed (selectors.skm_profile), never per response.
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    age_band = models.CharField(_("umur"), max_length=5, choices=AgeBand.choices, blank=True)
+    education = models.CharField(_("pendidikan"), max_length=8, choices=Education.choices, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=12, choices=Occupation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -61,6 +106,66 @@ class SurveyResponse(models.Model):
         """The sum of the 9 unsur scores (9-36): the IKM is linear in it (see skm.py)."""
         return sum(getattr(self, field) for field in UNSUR_FIELDS)
 
+    @property
+    def low_unsur(self) -> list[str]:
+        """The codes (U1..U9) answered 1 or 2: each opens the response's follow-up."""
+        return [code for code, f in zip(UNSUR_CODES, UNSUR_FIELDS, strict=True) if getattr(self, f) <= LOW_SCORE]
+
+
+class SkmFollowUp(models.Model):
+    """What the kecamatan does about a response with a low answer (1 or 2 on any unsur): exactly
+    one per response (opened by services.skm_submit), worked on the staff page and listed on the
+    Camat's board while open. Its changes are audited in SkmFollowUpEvent."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        IN_PROGRESS = "in_progress", _("Sedang ditangani")
+        DONE = "done", _("Selesai")
+
+    response = models.OneToOneField(SurveyResponse, on_delete=models.CASCADE, related_name="follow_up")
+    low_unsur = models.CharField(_("unsur bernilai rendah"), max_length=40)  # "U3,U7"
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(_("catatan tindak lanjut"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("tindak lanjut SKM")
+        verbose_name_plural = _("tindak lanjut SKM")
+
+    def __str__(self) -> str:
+        return f"SKM follow-up {self.response_id} {self.status}"
+
+
+class SkmFollowUpEvent(models.Model):
+    """Append-only: who changed a follow-up, when, to which status, with which note."""
+
+    follow_up = models.ForeignKey(SkmFollowUp, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.from_status}->{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("follow-up events are append-only")
+        super().save(*args, **kwargs)
+
 
 class Complaint(models.Model):
     class Category(models.TextChoices):
@@ -73,8 +178,14 @@ class Complaint(models.Model):
 
     class Status(models.TextChoices):
         NEW = "baru", _("Baru")
+        VERIFIED = "diverifikasi", _("Diverifikasi/diteruskan")
         IN_PROGRESS = "ditindaklanjuti", _("Ditindaklanjuti")
         DONE = "selesai", _("Selesai")
+
+    class Identity(models.TextChoices):
+        OPEN = "biasa", _("Biasa: nama dan kontak terlihat oleh petugas")
+        CONFIDENTIAL = "rahasia", _("Rahasia: identitas disimpan tetapi tidak ditampilkan kepada petugas")
+        ANONYMOUS = "anonim", _("Anonim: tanpa nama dan kontak")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("nomor pengaduan"), max_length=12, unique=True)
@@ -88,6 +199,14 @@ class Complaint(models.Model):
         "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    identity = models.CharField(_("identitas"), max_length=8, choices=Identity.choices, default=Identity.OPEN)
+    # SHA-256 of the secret the complainant got with the reference (the lookup page asks for both).
+    lookup_hash = models.CharField(max_length=64, blank=True)
+    # The SP4N-LAPOR! clock (lib/complaint_clock.py) runs in working days from this day.
+    received_on = models.DateField(_("diterima"), default=timezone.localdate)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(_("tanggapan"), blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -105,6 +224,16 @@ class Complaint(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_phone or self.contact_email)
+
+    @property
+    def identity_hidden(self) -> bool:
+        """Staff pages, exports and the API show no name or contact of this complaint."""
+        return self.identity != self.Identity.OPEN
+
+    @property
+    def stage(self) -> str:
+        """Where the complaint stands on the SP4N-LAPOR! clock (lib/complaint_clock.py)."""
+        return STAGE_OF_STATUS[self.status]
 
 
 class ComplaintEvent(models.Model):
@@ -130,3 +259,18 @@ class ComplaintEvent(models.Model):
         if self.pk is not None:
             raise ValueError("complaint events are append-only")
         super().save(*args, **kwargs)
+
+
+STAGE_OF_STATUS = {
+    Complaint.Status.NEW: complaint_clock.RECEIVED,
+    Complaint.Status.VERIFIED: complaint_clock.VERIFIED,
+    Complaint.Status.IN_PROGRESS: complaint_clock.FOLLOWED_UP,
+    Complaint.Status.DONE: complaint_clock.RESOLVED,
+}
+
+STAGE_LABELS = {
+    complaint_clock.RECEIVED: _("Menunggu verifikasi/diteruskan"),
+    complaint_clock.VERIFIED: _("Menunggu tindak lanjut"),
+    complaint_clock.FOLLOWED_UP: _("Menunggu penyelesaian"),
+    complaint_clock.RESOLVED: _("Selesai"),
+}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sipentol.applications.models import Event, Status
+from sipentol.lib import complaint_clock
 from sipentol.lib.ikm import ikm_exact_from_nrr, sample_size
 
-from .models import Complaint, SurveyResponse
+from .models import AgeBand, Complaint, Education, Occupation, Sex, SkmFollowUp, SurveyResponse
 from .skm import MUTU_LABELS, UNSUR, UNSUR_FIELDS, WEIGHT, Unsur, ikm_from_nrr, mutu, nrr
 
 
@@ -113,6 +116,113 @@ def skm_latest_suggestions(*, since=None, until=None, service=None, limit: int =
         .select_related("service")
         .only("suggestion", "created_at", "service__name")[:limit]
     )
+
+
+# A profile category with fewer respondents than this is shown as "<3": with a service and a
+# month chosen, a cell of 1 or 2 could point at a person the staff remember.
+PROFILE_MIN_CELL = 3
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    label: str
+    count: int | None  # None: suppressed (fewer than PROFILE_MIN_CELL)
+
+
+@dataclass(frozen=True)
+class ProfileGroup:
+    title: str
+    rows: list[ProfileRow]
+
+
+def skm_profile(*, since=None, until=None, service=None) -> list[ProfileGroup]:
+    """The respondents' profile (sex, age band, education, occupation) as counts per category,
+    with categories of fewer than PROFILE_MIN_CELL respondents suppressed ("<3"), so that nobody
+    can be picked out; "not given" is a category too. One query per question."""
+    qs = _responses(since=since, until=until, service=service)
+    groups = []
+    for field_name, choices in (
+        ("sex", Sex),
+        ("age_band", AgeBand),
+        ("education", Education),
+        ("occupation", Occupation),
+    ):
+        counts = dict(qs.values_list(field_name).annotate(n=Count("pk")).order_by())
+        labels = [(value, str(label)) for value, label in choices.choices] + [("", str(_("Tidak diisi")))]
+        rows = []
+        for value, label in labels:
+            n = counts.get(value, 0)
+            if n:
+                rows.append(ProfileRow(label, n if n >= PROFILE_MIN_CELL else None))
+        groups.append(ProfileGroup(str(SurveyResponse._meta.get_field(field_name).verbose_name), rows))
+    return groups
+
+
+def follow_ups(*, status: str = "") -> QuerySet[SkmFollowUp]:
+    """SKM follow-ups, oldest first, with the response's service (no applicant data)."""
+    qs = SkmFollowUp.objects.select_related("response__service", "updated_by")
+    return qs.filter(status=status) if status else qs
+
+
+def follow_ups_open() -> QuerySet[SkmFollowUp]:
+    return follow_ups().exclude(status=SkmFollowUp.Status.DONE)
+
+
+def follow_ups_counts(*, since=None, until=None, service=None) -> dict[str, int]:
+    """Follow-ups opened by the period's responses: how many, done, not done yet."""
+    qs = SkmFollowUp.objects.filter(response__in=_responses(since=since, until=until, service=service))
+    counts = qs.aggregate(opened=Count("pk"), done=Count("pk", filter=Q(status=SkmFollowUp.Status.DONE)))
+    return {**counts, "pending": counts["opened"] - counts["done"]}
+
+
+def follow_up_get(pk: int) -> SkmFollowUp:
+    return SkmFollowUp.objects.get(pk=pk)
+
+
+@dataclass(frozen=True)
+class ComplaintOnClock:
+    complaint: Complaint
+    judgement: complaint_clock.Judgement
+
+
+def complaints_on_clock(*, today, due_or_overdue_only: bool = False) -> list[ComplaintOnClock]:
+    """Open complaints with where each stands on the SP4N-LAPOR! clock (lib/complaint_clock.py),
+    most late first; one query, one read of the deadlines."""
+    limits = complaint_clock.thresholds()
+    rows = []
+    for complaint in Complaint.objects.exclude(status=Complaint.Status.DONE).order_by("received_on", "pk"):
+        verdict = complaint_clock.judge(
+            received_on=complaint.received_on, stage=complaint.stage, today=today, limits=limits
+        )
+        if due_or_overdue_only and not (verdict.due or verdict.overdue):
+            continue
+        rows.append(ComplaintOnClock(complaint, verdict))
+    rows.sort(key=lambda r: (not r.judgement.overdue, -r.judgement.days_late, r.judgement.deadline))
+    return rows
+
+
+def lookup_hash(code: str) -> str:
+    """How a complaint's lookup code is stored (only the hash; services make the code)."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def complaint_by_lookup(*, reference: str, code: str) -> Complaint | None:
+    """The complaint whose reference AND secret code match (the complainant's lookup), else None."""
+    reference = reference.strip().upper()
+    if not reference or not code.strip():
+        return None
+    return Complaint.objects.filter(reference=reference, lookup_hash=lookup_hash(code)).exclude(lookup_hash="").first()
+
+
+def complaint_clock_of(complaint: Complaint, *, today=None) -> complaint_clock.Judgement:
+    return complaint_clock.judge(
+        received_on=complaint.received_on, stage=complaint.stage, today=today or timezone.localdate()
+    )
+
+
+def complaint_answers(complaint: Complaint):
+    """The staff's answers on a complaint, oldest first, without who wrote them (for the complainant)."""
+    return complaint.events.exclude(response="").only("at", "to_status", "response")
 
 
 def complaint_list(*, status: str = "") -> QuerySet[Complaint]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("survei/hasil/", views.results, name="results"),
     path("pengaduan/", views.complaint, name="complaint"),
     path("pengaduan/terkirim/", views.complaint_sent, name="complaint-sent"),
+    path("pengaduan/lacak/", views.complaint_lookup, name="complaint-lookup"),
 ]

@@ -16,13 +16,17 @@ from sipentol.applications import selectors as application_selectors
 from sipentol.applications.models import Status
 
 from . import selectors, services
-from .forms import ComplaintForm, SurveyForm
+from .forms import ComplaintForm, ComplaintLookupForm, SurveyForm
 from .models import SurveyResponse
 
 # Complaints accepted per browser session and per client address within the window.
 COMPLAINTS_PER_SESSION = 3
 COMPLAINTS_PER_ADDRESS = 20
 COMPLAINT_WINDOW_SECONDS = 3600
+# Lookups (reference + secret code) tried per session and per address within the window: with a
+# 10-character code, guessing is hopeless at this rate, and a typo-prone citizen still has room.
+LOOKUPS_PER_SESSION = 10
+LOOKUPS_PER_ADDRESS = 30
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +42,10 @@ def survey(request, public_id):
             return render(request, "feedback/survey.html", {"application": application, "form": form}, status=400)
         try:
             services.skm_submit(
-                application=application, answers=form.answers(), suggestion=form.cleaned_data["suggestion"]
+                application=application,
+                answers=form.answers(),
+                suggestion=form.cleaned_data["suggestion"],
+                profile=form.profile(),
             )
         except services.SurveyNotOpen as exc:
             messages.info(request, str(exc))
@@ -60,14 +67,14 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _over_limit(request) -> bool:
+def _over_limit(request, kind: str = "complaint", limits=(COMPLAINTS_PER_SESSION, COMPLAINTS_PER_ADDRESS)) -> bool:
     """Count this attempt against the session and the address; True when either is over its limit."""
     if not request.session.session_key:
         request.session.save()
     over = False
     for key, limit in (
-        (f"complaint-rate:s:{request.session.session_key}", COMPLAINTS_PER_SESSION),
-        (f"complaint-rate:a:{_client_address(request)}", COMPLAINTS_PER_ADDRESS),
+        (f"{kind}-rate:s:{request.session.session_key}", limits[0]),
+        (f"{kind}-rate:a:{_client_address(request)}", limits[1]),
     ):
         cache.add(key, 0, COMPLAINT_WINDOW_SECONDS)
         try:
@@ -99,14 +106,48 @@ def complaint(request):
         except ValidationError as exc:
             form.add_error(None, exc)
             return render(request, "feedback/complaint.html", {"form": form}, status=400)
-        request.session["complaint_reference"] = created.reference
+        request.session["complaint_sent"] = {
+            "reference": created.reference,
+            "code": created.lookup_code,
+            "anonymous": created.identity == created.Identity.ANONYMOUS,
+            "has_contact": created.has_contact,
+        }
         return redirect("feedback:complaint-sent")
     return render(request, "feedback/complaint.html", {"form": form})
 
 
 @require_GET
 def complaint_sent(request):
-    reference = request.session.get("complaint_reference")
-    if not reference:
+    """The reference and the secret lookup code, shown once (only the code's hash is stored)."""
+    sent = request.session.get("complaint_sent")
+    if not sent:
         return redirect("feedback:complaint")
-    return render(request, "feedback/complaint_sent.html", {"reference": reference})
+    return render(request, "feedback/complaint_sent.html", sent)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_lookup(request):
+    """The complainant's own view of their complaint: reference AND secret code (a POST, so neither
+    lands in logs or history), rate-limited; a wrong pair says only that nothing matched. Shows
+    status, the stage's deadline and the answers, never a name or contact."""
+    form = ComplaintLookupForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "feedback/complaint_lookup.html", {"form": form}, status=400)
+        if _over_limit(request, "complaint-lookup", (LOOKUPS_PER_SESSION, LOOKUPS_PER_ADDRESS)):
+            form.add_error(None, _("Terlalu banyak percobaan dalam satu jam. Coba lagi nanti."))
+            return render(request, "feedback/complaint_lookup.html", {"form": form}, status=429)
+        found = selectors.complaint_by_lookup(**form.cleaned_data)
+        if found is None:
+            form.add_error(None, _("Nomor pengaduan dan kode rahasia tidak cocok. Periksa kembali keduanya."))
+            return render(request, "feedback/complaint_lookup.html", {"form": form}, status=404)
+        return render(
+            request,
+            "feedback/complaint_status.html",
+            {
+                "complaint": found,
+                "clock": selectors.complaint_clock_of(found),
+                "events": selectors.complaint_answers(found),
+            },
+        )
+    return render(request, "feedback/complaint_lookup.html", {"form": form})

@@ -69,3 +69,37 @@ def publish(*, kecamatan_id: int, rows: list[ApplicationFactRow]) -> None:
 
 def purge_older(*, kecamatan_id: int, before: dt.datetime) -> int:
     return sum(sink.purge_older(kecamatan_id=kecamatan_id, before=before) for sink in _sinks)
+
+
+@dataclass(frozen=True)
+class ComplaintFactRow:
+    """What the regency board needs of one complaint (open, due, overdue per kecamatan): the
+    category, where it stands on the SP4N-LAPOR! clock (`lib/complaint_clock.py`) and when it was
+    received. No reference, text, name or contact."""
+
+    complaint_id: int
+    category: str
+    stage: str
+    received_on: dt.date
+
+
+class ComplaintFactSink(Protocol):
+    def upsert_complaints(self, *, kecamatan_id: int, rows: list[ComplaintFactRow]) -> None:
+        """Store the rows in the caller's transaction (insert or update by complaint)."""
+
+
+_complaint_sinks: list[ComplaintFactSink] = []
+
+
+def register_complaint_sink(sink: ComplaintFactSink) -> None:
+    if sink not in _complaint_sinks:
+        _complaint_sinks.append(sink)
+
+
+def publish_complaints(*, kecamatan_id: int, rows: list[ComplaintFactRow]) -> None:
+    """Like `publish`: no registered sink is an error, never a silent loss."""
+    if not _complaint_sinks:
+        raise RuntimeError("no complaint fact sink registered (is sipentol.regency installed?)")
+    if rows:
+        for sink in _complaint_sinks:
+            sink.upsert_complaints(kecamatan_id=kecamatan_id, rows=rows)

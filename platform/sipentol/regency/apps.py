@@ -7,10 +7,13 @@ class RegencyConfig(AppConfig):
     verbose_name = "Regency site and dashboards"
 
     def ready(self) -> None:
-        # The applications publish their facts through this registry (lib/facts.py), so that
-        # neither app imports the other.
-        from sipentol.lib import facts
+        # The applications and feedback publish their facts through this registry (lib/facts.py),
+        # so that neither app imports the other; the complaint clock reads Diskominfo's deadlines
+        # through lib/complaint_clock.py's provider, the board its sections through lib/dashboards.py.
+        from sipentol.lib import complaint_clock, dashboards, facts
 
+        from .dashboard_sections import complaints_section
+        from .selectors import complaint_thresholds
         from .services import sink
 
         facts.register_sink(sink)
@@ -18,3 +21,6 @@ class RegencyConfig(AppConfig):
         from .sections import register_sections
 
         register_sections()
+        facts.register_complaint_sink(sink)
+        complaint_clock.register_thresholds_provider(complaint_thresholds)
+        dashboards.register("regency", complaints_section)

@@ -151,3 +151,48 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ComplaintFact(models.Model):
+    """One complaint of a kecamatan as the regency board needs it: where it stands on the
+    SP4N-LAPOR! clock (`lib/complaint_clock.py`) and when it was received. Published by
+    feedback's services on every change (`lib/facts.publish_complaints`); no reference, text,
+    name or contact. Due and overdue are judged when read, with the deadlines then in force."""
+
+    kecamatan = models.ForeignKey("tenants.Kecamatan", on_delete=models.PROTECT, related_name="complaint_facts")
+    complaint_id = models.BigIntegerField()  # the Complaint's pk inside the kecamatan's schema
+    category = models.CharField(_("kategori"), max_length=12)
+    stage = models.CharField(_("tahap"), max_length=12)
+    received_on = models.DateField(_("diterima"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "complaint_id"], name="complaint_fact_unique"),
+        ]
+        indexes = [models.Index(fields=["stage", "received_on"])]
+        verbose_name = _("fakta pengaduan")
+        verbose_name_plural = _("fakta pengaduan")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.complaint_id} {self.stage}"
+
+
+class ComplaintDeadlines(models.Model):
+    """Diskominfo's SP4N-LAPOR! deadlines in working days (one row, pk 1), edited on the ops
+    console (`/ops/pengaduan/tenggat/`) and read by every kecamatan through
+    `regency.selectors.complaint_thresholds` (cached). Without a row: the regulation's 3, 5, 10."""
+
+    verify_days = models.PositiveSmallIntegerField(_("verifikasi/diteruskan (hari kerja)"), default=3)
+    follow_up_days = models.PositiveSmallIntegerField(_("ditindaklanjuti (hari kerja)"), default=5)
+    resolve_days = models.PositiveSmallIntegerField(_("diselesaikan (hari kerja)"), default=10)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="complaint_deadlines_singleton", condition=models.Q(pk=1))]
+        verbose_name = _("tenggat pengaduan")
+        verbose_name_plural = _("tenggat pengaduan")
+
+    def __str__(self) -> str:
+        return f"{self.verify_days}/{self.follow_up_days}/{self.resolve_days}"

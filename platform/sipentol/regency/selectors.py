@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Aggregate, Avg, Count, FloatField, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from sipentol.lib import sla
+from sipentol.lib import complaint_clock, sla
 from sipentol.lib.dashboards import Filters
 from sipentol.lib.ikm import ikm_from_average_total, mutu
 from tenants.models import Kecamatan
 
-from .models import ApplicationFact, KecamatanSnapshot
+from .models import ApplicationFact, ComplaintDeadlines, ComplaintFact, KecamatanSnapshot
 
 
 class Median(Aggregate):
@@ -426,3 +426,46 @@ def recap_facts(*, kecamatan_id: int, month: Period) -> dict[str, list[Applicati
     for fact in facts:
         result.setdefault(fact.service_name, []).append(fact)
     return result
+
+
+# ------------------------------------------------------------------ complaints (SP4N-LAPOR!)
+# Diskominfo's deadlines are regency-wide and read inside every kecamatan's schema: they are
+# cached in the "routing" cache, which is not keyed per schema (the default cache is), so that one
+# save clears the one entry every kecamatan reads.
+COMPLAINT_DEADLINES_KEY = "complaint-deadlines"
+COMPLAINT_DEADLINES_SECONDS = 300
+
+
+def complaint_thresholds() -> complaint_clock.Thresholds:
+    """Diskominfo's complaint deadlines (public schema, cached): the regulation's 3/5/10 until set."""
+    store = caches["routing"]
+    cached = store.get(COMPLAINT_DEADLINES_KEY)
+    if cached is not None:
+        return complaint_clock.Thresholds(*cached)
+    # The table lives in the public schema, on every kecamatan's search_path.
+    row = ComplaintDeadlines.objects.filter(pk=1).first()
+    limits = (
+        complaint_clock.Thresholds(row.verify_days, row.follow_up_days, row.resolve_days)
+        if row is not None
+        else complaint_clock.DEFAULT
+    )
+    store.set(COMPLAINT_DEADLINES_KEY, (limits.verify, limits.follow_up, limits.resolve), COMPLAINT_DEADLINES_SECONDS)
+    return limits
+
+
+def complaints_by_kecamatan(*, today: dt.date, kecamatan_id: int | None = None) -> list[dict]:
+    """Open, due and overdue complaints per kecamatan from the complaint facts, judged by the one
+    clock (`lib/complaint_clock.py`) with the deadlines in force today. Kecamatan with no open
+    complaint are left out. One query: open complaints are few (a resolved one is not read)."""
+    limits = complaint_thresholds()
+    facts = ComplaintFact.objects.exclude(stage=complaint_clock.RESOLVED).select_related("kecamatan")
+    if kecamatan_id is not None:
+        facts = facts.filter(kecamatan_id=kecamatan_id)
+    rows: dict[int, dict] = {}
+    for fact in facts.order_by("kecamatan__name"):
+        row = rows.setdefault(fact.kecamatan_id, {"kecamatan": fact.kecamatan, "open": 0, "due": 0, "overdue": 0})
+        verdict = complaint_clock.judge(received_on=fact.received_on, stage=fact.stage, today=today, limits=limits)
+        row["open"] += 1
+        row["due"] += verdict.due
+        row["overdue"] += verdict.overdue
+    return list(rows.values())

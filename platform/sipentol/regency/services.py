@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sipentol.lib.facts import ApplicationFactRow
+from sipentol.lib import complaint_clock
+from sipentol.lib.facts import ApplicationFactRow, ComplaintFactRow
 
-from .models import ApplicationFact, ExportJob, KecamatanSnapshot
+from .models import ApplicationFact, ComplaintDeadlines, ComplaintFact, ExportJob, KecamatanSnapshot
+from .selectors import COMPLAINT_DEADLINES_KEY
 from .tasks import export_run
 
 # The row's fields this table keeps (all of them).
@@ -39,6 +42,25 @@ class RegencyFactSink:
                 update_conflicts=True,
                 unique_fields=["kecamatan", "application_id"],
                 update_fields=_UPDATE_FIELDS,
+            )
+
+    def upsert_complaints(self, *, kecamatan_id: int, rows: list[ComplaintFactRow]) -> None:
+        facts = [
+            ComplaintFact(
+                kecamatan_id=kecamatan_id,
+                complaint_id=row.complaint_id,
+                category=row.category,
+                stage=row.stage,
+                received_on=row.received_on,
+            )
+            for row in rows
+        ]
+        if facts:
+            ComplaintFact.objects.bulk_create(
+                facts,
+                update_conflicts=True,
+                unique_fields=["kecamatan", "complaint_id"],
+                update_fields=["category", "stage", "received_on", "updated_at"],
             )
 
     def purge_older(self, *, kecamatan_id: int, before: dt.datetime) -> int:
@@ -95,3 +117,22 @@ def export_job_start(*, user, board: str, kind: str, params: dict, title: str, e
         )
         transaction.on_commit(lambda: export_run.delay(str(job.pk)))
     return job
+
+
+def complaint_deadlines_set(*, verify: int, follow_up: int, resolve: int, actor: str) -> ComplaintDeadlines:
+    """Set Diskominfo's SP4N-LAPOR! deadlines (working days from receipt) for every kecamatan.
+
+    Raises ValueError unless 1 <= verify <= follow_up <= resolve <= 60. The cached copy every
+    kecamatan reads is cleared after commit, so the next page anywhere uses the new numbers;
+    the caller writes the ops audit row.
+    """
+    complaint_clock.Thresholds(verify, follow_up, resolve).check()
+    with transaction.atomic():
+        row, _created = ComplaintDeadlines.objects.update_or_create(
+            pk=1,
+            defaults={"verify_days": verify, "follow_up_days": follow_up, "resolve_days": resolve, "updated_by": actor},
+        )
+        # Cleared now and again after commit: a page reading between the two re-caches the old row.
+        caches["routing"].delete(COMPLAINT_DEADLINES_KEY)
+        transaction.on_commit(lambda: caches["routing"].delete(COMPLAINT_DEADLINES_KEY))
+    return row

@@ -1,0 +1,42 @@
+"""The regency board's complaint section: open, due and overdue complaints per kecamatan.
+
+Figures come from the complaint facts (public schema) judged by the one complaint clock
+(`lib/complaint_clock.py`); the regency never reads a kecamatan's schema on a request.
+Registered in `RegencyConfig.ready()` on the "regency" board of `lib/dashboards.py`.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sipentol.lib.dashboards import Filters, Table
+
+from .selectors import complaints_by_kecamatan
+
+
+class ComplaintsByKecamatan:
+    key = "complaints"
+    title = gettext_lazy("Pengaduan terbuka, jatuh tempo dan terlambat per kecamatan")
+
+    def tables(self, request, filters: Filters) -> list[Table]:
+        rows = complaints_by_kecamatan(today=filters.today, kecamatan_id=filters.kecamatan_id)
+        return [
+            Table(
+                key="complaints-by-kecamatan",
+                title=str(self.title),
+                columns=[_("Kecamatan"), _("Terbuka"), _("Jatuh tempo"), _("Terlambat")],
+                rows=[(r["kecamatan"].name, r["open"], r["due"], r["overdue"]) for r in rows],
+            )
+        ]
+
+    def render(self, request, filters: Filters) -> str:
+        return render_to_string(
+            "regency/board/_table_section.html",
+            {"title": self.title, "tables": self.tables(request, filters), "empty": _("Tidak ada pengaduan terbuka.")},
+            request=request,
+        )
+
+
+complaints_section = ComplaintsByKecamatan()

@@ -100,6 +100,7 @@ def committed_jetis(django_db_setup, django_db_blocker):
     from django_tenants.utils import tenant_context
 
     from sipentol.notifications.models import OutboxMessage
+    from sipentol.notifications.routing.models import ProviderMessage
     from tenants.models import Kecamatan
 
     prefix = f"test-{uuid.uuid4().hex[:10]}"
@@ -111,7 +112,11 @@ def committed_jetis(django_db_setup, django_db_blocker):
                 yield jetis
         finally:
             with tenant_context(jetis):
-                OutboxMessage.objects.filter(dedupe_key__startswith=prefix).delete()
+                made = OutboxMessage.objects.filter(dedupe_key__startswith=prefix)
+                ProviderMessage.objects.filter(
+                    schema_name=jetis.schema_name, message_id__in=list(made.values_list("pk", flat=True))
+                ).delete()
+                made.delete()
             connection.set_schema_to_public()
 
 

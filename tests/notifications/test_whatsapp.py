@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -22,7 +24,12 @@ from sipentol.notifications import whatsapp
 from sipentol.notifications.models import OutboxMessage
 from sipentol.notifications.routing.models import ProviderMessage
 from sipentol.notifications.selectors import whatsapp_window_open
-from sipentol.notifications.services import outbox_deliver, outbox_emit, provider_message_register
+from sipentol.notifications.services import (
+    outbox_deliver,
+    outbox_emit,
+    provider_message_register,
+    whatsapp_contact_record,
+)
 from tests.factories import ApplicationFactory, OutboxMessageFactory
 
 from .conftest import SMS_REPORT_TOKEN, WHATSAPP_PORT, WHATSAPP_TOKEN, WHATSAPP_WEBHOOK_VERIFY_TOKEN
@@ -380,3 +387,74 @@ def test_an_expired_application_is_announced_by_whatsapp_template_to_a_phone_onl
     assert (message.channel, outcome, request["status"]) == ("whatsapp", "sent", 200)
     assert request["json"]["template"]["name"] == "sipentol_permohonan_kedaluwarsa"
     assert application.tracking_code in _params(request)
+
+
+def test_it_sends_the_template_when_meta_says_the_window_has_closed(jetis, whatsapp_api):
+    # given: our record says the citizen wrote recently, but Meta no longer counts the window open
+    whatsapp_contact_record(number=WA_NUMBER, at=timezone.now() - dt.timedelta(hours=1))
+    with tenant_context(jetis):
+        message = _emit("application_verified", TEMPLATE_CONTEXTS["application_verified"], key="reengage:1")
+        outcome = outbox_deliver(message_id=message.pk)
+
+    # then the free text is refused (131047) and the approved template goes instead
+    first, second = whatsapp_api.to(WA_NUMBER)
+    assert (first["json"]["type"], first["status"], first["answer"]["error"]["code"]) == ("text", 400, 131047)
+    assert (second["json"]["type"], second["status"]) == ("template", 200)
+    assert outcome == "sent"
+
+
+def test_it_falls_back_to_sms_when_the_last_whatsapp_retry_fails(jetis, settings, whatsapp_api, sms_gateway):
+    settings.NOTIFICATIONS_RETRY_DELAYS = [60]  # one retry, then the message is dead
+    whatsapp_api.fail_next(2)
+    with tenant_context(jetis):
+        message = _emit("application_verified", TEMPLATE_CONTEXTS["application_verified"], key="retries:1")
+        first = outbox_deliver(message_id=message.pk)
+        assert not OutboxMessage.objects.filter(fallback_of=message).exists()
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())  # the backoff is over
+        last = outbox_deliver(message_id=message.pk)
+        sms = OutboxMessage.objects.get(fallback_of=message)
+        sms_outcome = outbox_deliver(message_id=sms.pk)
+
+    assert (first, last, sms_outcome) == ("failed", "dead", "sent")
+    assert len(sms_gateway.to(SMS_NUMBER)) == 1
+
+
+@pytest.mark.parametrize("how", ["form", "query", "json"])
+def test_it_reads_the_sms_report_from_a_form_a_query_string_or_json(jetis, settings, sms_gateway, public_client, how):
+    settings.NOTIFICATIONS_PHONE_CHANNELS = ["sms"]
+    with tenant_context(jetis):
+        message = _emit("application_verified", TEMPLATE_CONTEXTS["application_verified"], key=f"dlr:{how}")
+        outbox_deliver(message_id=message.pk)
+        message.refresh_from_db()
+    report = sms_gateway.report(message.provider_message_id, "FAILED")
+    path = f"/webhooks/sms/{SMS_REPORT_TOKEN}/"
+
+    tenant = connection.tenant
+    if how == "form":
+        answer = public_client.post(path, report)
+    elif how == "query":
+        answer = public_client.get(path, report)
+    else:
+        answer = public_client.post(path, json.dumps(report), content_type="application/json")
+    connection.set_tenant(tenant)
+    with tenant_context(jetis):
+        message.refresh_from_db()
+
+    assert (answer.status_code, answer.json()["outcome"]) == (200, "recorded")
+    assert (message.delivery, message.last_error) == ("failed", "SMS gateway: FAILED")
+
+
+def _docs_table() -> dict[str, tuple[str, str, str]]:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text()
+    rows = re.findall(r"^\| (\w+) \| `(\w+)` \| (.+?) \| (.+?) \|$", text, flags=re.MULTILINE)
+    return {row[0]: (row[1], row[2].replace("\\*", "*"), row[3]) for row in rows}
+
+
+def test_it_lists_every_approved_template_in_the_docs():
+    documented = _docs_table()
+
+    assert sorted(documented) == sorted(whatsapp.TEMPLATES)
+    for key, spec in whatsapp.TEMPLATES.items():
+        name, body, params = documented[key]
+        assert (name, body) == (spec.name, spec.body)
+        assert params.split(" (")[0] == ", ".join(spec.params)

@@ -458,3 +458,13 @@ def test_it_lists_every_approved_template_in_the_docs():
         name, body, params = documented[key]
         assert (name, body) == (spec.name, spec.body)
         assert params.split(" (")[0] == ", ".join(spec.params)
+
+
+def test_it_refuses_every_webhook_call_while_the_app_secret_is_not_set(jetis, settings, whatsapp_api, public_client):
+    settings.WHATSAPP_APP_SECRET = ""
+    body, headers = whatsapp_api.inbound_webhook(WA_NUMBER)
+
+    answer = _post(public_client, body, headers)
+
+    assert answer.status_code == 403
+    assert not whatsapp_window_open(WA_NUMBER)

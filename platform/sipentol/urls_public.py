@@ -14,6 +14,8 @@ urlpatterns = [
     path("ops/", include("sipentol.ops.urls")),
     path("dashboard/", include("sipentol.regency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One endpoint for every kecamatan: WhatsApp (Meta) and SMS gateway delivery reports.
+    path("webhooks/", include("sipentol.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -1,8 +1,11 @@
-"""`make run` only: a local SMTP catcher and a WhatsApp Cloud API stand-in that log what they get.
+"""`make run` only: a local SMTP catcher, and the WhatsApp Cloud API and Zenziva SMS stand-ins
+(sipentol_devtools.standins), logging what they get.
 
 Real servers on loopback (the platform's channels talk SMTP and HTTP to them as they would in
-production), so a developer sees every e-mail, WhatsApp text and one-time code in the terminal
-and in `.data/outbox/`. Run: python -m sipentol_devtools.devcatcher --smtp-port N --http-port M --dir D
+production), so a developer sees every e-mail, WhatsApp message, SMS and one-time code in the
+terminal and in `.data/outbox/`; the stand-ins post their delivery reports back to the platform's
+webhooks. Run: python -m sipentol_devtools.devcatcher --smtp-port N --http-port M --sms-port S
+--web-port W --dir D, with the credentials of DEV_SECRETS in the environment.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ from __future__ import annotations
 import argparse
 import email
 import email.policy
-import json
 import logging
-import threading
+import os
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from sipentol_devtools.standins import WhatsAppCloudStandIn, ZenzivaStandIn
+
 log = logging.getLogger("sipentol_devtools.devcatcher")
+# The credentials the stand-ins check and sign with: the same values the platform is given.
+DEV_SECRETS = ("WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "ZENZIVA_USERKEY", "ZENZIVA_PASSKEY", "SMS_REPORT_TOKEN")
 
 
 class MailHandler:
@@ -36,48 +41,49 @@ class MailHandler:
         return "250 Message accepted for delivery"
 
 
-def _whatsapp_handler(folder: Path):
-    class WhatsAppApi(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's hook name
-            length = int(self.headers.get("Content-Length") or 0)
-            payload = json.loads(self.rfile.read(length) or b"{}")
-            with (folder / "whatsapp.jsonl").open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(payload, ensure_ascii=False) + "\n")
-            log.info("WHATSAPP to %s:\n%s", payload.get("to"), payload.get("text", {}).get("body", "")[:600])
-            reply = json.dumps({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.dev{uuid.uuid4().hex}"}]})
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(reply.encode())
-
-        def log_message(self, *args):  # requests are logged above, once
-            return
-
-    return WhatsAppApi
-
-
 def main() -> None:
     from aiosmtpd.controller import Controller
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--smtp-port", type=int, required=True)
     parser.add_argument("--http-port", type=int, required=True)
+    parser.add_argument("--sms-port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
+    # Where the platform listens: the stand-ins report sent / delivered / read to its webhooks.
+    parser.add_argument("--web-port", type=int, default=0)
     args = parser.parse_args()
+    secrets = {name: os.environ.get(name, "") for name in DEV_SECRETS}
     logging.basicConfig(level=logging.INFO, format="[outbox] %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     args.dir.mkdir(parents=True, exist_ok=True)
     controller = Controller(MailHandler(args.dir), hostname="127.0.0.1", port=args.smtp_port)
     controller.start()
-    server = ThreadingHTTPServer(("127.0.0.1", args.http_port), _whatsapp_handler(args.dir))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    web = f"http://127.0.0.1:{args.web_port}" if args.web_port else ""
+    whatsapp = WhatsAppCloudStandIn(
+        args.http_port,
+        token=secrets["WHATSAPP_TOKEN"],
+        app_secret=secrets["WHATSAPP_APP_SECRET"],
+        webhook_url=f"{web}/webhooks/whatsapp/" if web else "",
+        folder=args.dir,
+        id_prefix="wamid.dev",
+    )
+    sms = ZenzivaStandIn(
+        args.sms_port,
+        userkey=secrets["ZENZIVA_USERKEY"],
+        passkey=secrets["ZENZIVA_PASSKEY"],
+        report_url=f"{web}/webhooks/sms/{secrets['SMS_REPORT_TOKEN']}/" if web else "",
+        folder=args.dir,
+    )
+    whatsapp.start()
+    sms.start()
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        whatsapp.stop()
+        sms.stop()
         controller.stop()
 
 

@@ -287,13 +287,16 @@ def start_missing(data_root: Path, *, persist: bool = True, clamd: str = "requir
     return started
 
 
-def outbox_catcher_command(data_dir: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+def outbox_catcher_command(
+    data_dir: Path, *, web_port: int | str | None = None
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """The catcher's command line, its process env, and the settings env that points at it.
 
     Ports are chosen here, so a restarted catcher (`make run`'s supervisor) listens where the
-    web server and worker already send messages.
+    web server and worker already send messages. With `web_port`, the WhatsApp and SMS stand-ins
+    post their delivery reports to the platform's webhooks there.
     """
-    smtp_port, http_port = free_port(), free_port()
+    smtp_port, http_port, sms_port = free_port(), free_port(), free_port()
     argv = [
         sys.executable,
         "-m",
@@ -302,23 +305,39 @@ def outbox_catcher_command(data_dir: Path) -> tuple[list[str], dict[str, str], d
         str(smtp_port),
         "--http-port",
         str(http_port),
+        "--sms-port",
+        str(sms_port),
         "--dir",
         str(data_dir),
     ]
-    process_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # platform/
+    if web_port:
+        argv += ["--web-port", str(web_port)]
+    # Development credentials: the stand-ins check and sign with the same values the platform uses.
+    secrets = {
+        "WHATSAPP_TOKEN": "dev-token",
+        "WHATSAPP_APP_SECRET": "dev-app-secret",
+        "WHATSAPP_WEBHOOK_VERIFY_TOKEN": "dev-verify-token",
+        "ZENZIVA_USERKEY": "dev-userkey",
+        "ZENZIVA_PASSKEY": "dev-passkey",
+        "SMS_REPORT_TOKEN": "dev-report-token",
+    }
+    process_env = {**os.environ, **secrets, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # platform/
     settings_env = {
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
-        "WHATSAPP_API_URL": f"http://127.0.0.1:{http_port}",
-        "WHATSAPP_TOKEN": "dev-token",
+        "WHATSAPP_API_URL": f"http://127.0.0.1:{http_port}/v21.0",
         "WHATSAPP_PHONE_NUMBER_ID": "dev",
+        "SMS_PROVIDER": "sipentol.notifications.channels.ZenzivaSms",
+        "ZENZIVA_API_URL": f"http://127.0.0.1:{sms_port}/reguler/api",
+        **secrets,
     }
     return argv, process_env, settings_env
 
 
 def wait_for_outbox_catcher(settings_env: dict[str, str]) -> None:
     wait_for_port(int(settings_env["SMTP_PORT"]))
-    wait_for_port(int(settings_env["WHATSAPP_API_URL"].rsplit(":", 1)[1]))
+    for url in (settings_env["WHATSAPP_API_URL"], settings_env["ZENZIVA_API_URL"]):
+        wait_for_port(int(url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1]))
 
 
 def start_outbox_catcher(data_dir: Path, started: Started) -> dict[str, str]:

@@ -110,7 +110,7 @@ def main() -> int:
     try:
         if not os.environ.get("SMTP_HOST") and not os.environ.get("WHATSAPP_TOKEN"):
             # Messages (incl. one-time codes) go to a local catcher and show in this terminal.
-            argv, catcher_env, settings_env = embedded.outbox_catcher_command(data / "outbox")
+            argv, catcher_env, settings_env = embedded.outbox_catcher_command(data / "outbox", web_port=port)
             supervisor.add("catcher", argv, env=catcher_env)
             started.env.update(settings_env)
         env = web_env({**os.environ, **started.env}, port)
@@ -139,7 +139,7 @@ def main() -> int:
         log.info("  Ops console:   http://localhost:%s/ops/", port)
         log.info("  Health:        http://localhost:%s/healthz", port)
         if "SMTP_HOST" in started.env:
-            log.info("  E-mail and WhatsApp messages are printed here and kept in %s", data / "outbox")
+            log.info("  E-mail, WhatsApp and SMS messages are printed here and kept in %s", data / "outbox")
         log.info("A process that dies is restarted (web, worker, beat, catcher); see the log lines here.")
         supervisor.run()  # until Ctrl-C / SIGTERM
         return 0

@@ -13,30 +13,57 @@ from contextlib import contextmanager
 
 import pytest
 
-from .servers import SmtpCatcher, WhatsAppApi, free_port
+from .servers import SmtpCatcher, WhatsAppApi, ZenzivaApi, free_port
 
 SMTP_PORT = free_port()
 WHATSAPP_PORT = free_port()
+ZENZIVA_PORT = free_port()
 WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
 WHATSAPP_TOKEN = "test-token-sipentol"
+WHATSAPP_APP_SECRET = "test-app-secret-sipentol"
+WHATSAPP_WEBHOOK_VERIFY_TOKEN = "test-verify-token-sipentol"
+ZENZIVA_USERKEY = "test-userkey"
+ZENZIVA_PASSKEY = "test-passkey-sipentol"
+SMS_REPORT_TOKEN = "test-report-token-sipentol"
 _ENV = {
     "SMTP_HOST": "127.0.0.1",
     "SMTP_PORT": str(SMTP_PORT),
     "WHATSAPP_API_URL": f"http://127.0.0.1:{WHATSAPP_PORT}/v21.0",
     "WHATSAPP_TOKEN": WHATSAPP_TOKEN,
     "WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_PHONE_NUMBER_ID,
+    "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+    "WHATSAPP_WEBHOOK_VERIFY_TOKEN": WHATSAPP_WEBHOOK_VERIFY_TOKEN,
+    "SMS_PROVIDER": "sipentol.notifications.channels.ZenzivaSms",
+    "ZENZIVA_API_URL": f"http://127.0.0.1:{ZENZIVA_PORT}/reguler/api",
+    "ZENZIVA_USERKEY": ZENZIVA_USERKEY,
+    "ZENZIVA_PASSKEY": ZENZIVA_PASSKEY,
+    "SMS_REPORT_TOKEN": SMS_REPORT_TOKEN,
 }
 os.environ.update(_ENV)
 
 
-@pytest.fixture(autouse=True)
-def _notification_settings(settings):
-    """This process read its settings before the ports were chosen."""
+def apply_notification_settings(settings) -> None:
+    """This process read its settings before the ports were chosen (the worker reads them from _ENV)."""
     settings.SMTP_HOST = _ENV["SMTP_HOST"]
     settings.SMTP_PORT = SMTP_PORT
-    settings.WHATSAPP_API_URL = _ENV["WHATSAPP_API_URL"]
-    settings.WHATSAPP_TOKEN = WHATSAPP_TOKEN
-    settings.WHATSAPP_PHONE_NUMBER_ID = WHATSAPP_PHONE_NUMBER_ID
+    for name in (
+        "WHATSAPP_API_URL",
+        "WHATSAPP_TOKEN",
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "WHATSAPP_APP_SECRET",
+        "WHATSAPP_WEBHOOK_VERIFY_TOKEN",
+        "SMS_PROVIDER",
+        "ZENZIVA_API_URL",
+        "ZENZIVA_USERKEY",
+        "ZENZIVA_PASSKEY",
+        "SMS_REPORT_TOKEN",
+    ):
+        setattr(settings, name, _ENV[name])
+
+
+@pytest.fixture(autouse=True)
+def _notification_settings(settings):
+    apply_notification_settings(settings)
 
 
 @pytest.fixture
@@ -49,10 +76,18 @@ def smtp_server():
 
 @pytest.fixture
 def whatsapp_api():
-    api = WhatsAppApi(WHATSAPP_PORT)
+    api = WhatsAppApi(WHATSAPP_PORT, token=WHATSAPP_TOKEN, app_secret=WHATSAPP_APP_SECRET)
     api.start()
     yield api
     api.stop()
+
+
+@pytest.fixture
+def sms_gateway():
+    gateway = ZenzivaApi(ZENZIVA_PORT, userkey=ZENZIVA_USERKEY, passkey=ZENZIVA_PASSKEY)
+    gateway.start()
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture
@@ -65,6 +100,7 @@ def committed_jetis(django_db_setup, django_db_blocker):
     from django_tenants.utils import tenant_context
 
     from sipentol.notifications.models import OutboxMessage
+    from sipentol.notifications.routing.models import ProviderMessage
     from tenants.models import Kecamatan
 
     prefix = f"test-{uuid.uuid4().hex[:10]}"
@@ -76,7 +112,11 @@ def committed_jetis(django_db_setup, django_db_blocker):
                 yield jetis
         finally:
             with tenant_context(jetis):
-                OutboxMessage.objects.filter(dedupe_key__startswith=prefix).delete()
+                made = OutboxMessage.objects.filter(dedupe_key__startswith=prefix)
+                ProviderMessage.objects.filter(
+                    schema_name=jetis.schema_name, message_id__in=list(made.values_list("pk", flat=True))
+                ).delete()
+                made.delete()
             connection.set_schema_to_public()
 
 

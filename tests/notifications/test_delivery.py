@@ -80,8 +80,17 @@ def test_it_delivers_one_email_and_one_whatsapp_after_commit(
     assert request["path"] == f"/v21.0/{WHATSAPP_PHONE_NUMBER_ID}/messages"
     assert request["authorization"] == f"Bearer {WHATSAPP_TOKEN}"
     assert request["json"]["messaging_product"] == "whatsapp"
-    assert request["json"]["type"] == "text"
-    assert "Kode lacak: *JTS-2611-7K3Q*" in request["json"]["text"]["body"]
+    # business-initiated, outside any 24-hour window: the approved template with its parameters
+    assert request["json"]["type"] == "template"
+    template = request["json"]["template"]
+    assert (template["name"], template["language"]) == ("sipentol_permohonan_diterima", {"code": "id"})
+    assert [p["text"] for p in template["components"][0]["parameters"]] == [
+        "Siti Aminah",
+        "Surat Keterangan Domisili",
+        "Jetis",
+        "JTS-2611-7K3Q",
+        "https://jetis.localhost/lacak/JTS-2611-7K3Q/s3cr3t",
+    ]
     assert whatsapp.provider_message_id.startswith("wamid.TEST")
     assert whatsapp.sent_at is not None and whatsapp.attempts == 1
 

@@ -142,6 +142,7 @@ def test_it_backs_off_while_smtp_is_down_and_gives_up_after_the_last_attempt(jet
 
 def test_it_keeps_an_sms_when_no_provider_is_configured(jetis, settings):
     settings.NOTIFICATIONS_PHONE_CHANNELS = ["sms"]
+    settings.SMS_PROVIDER = ""
     with tenant_context(jetis):
         [message] = _emit(email=None)
         outcome = outbox_deliver(message_id=message.pk)

@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.notifications.conftest import (  # noqa: F401 - fixtures re-used here
-    _ENV,
-    SMTP_PORT,
-    WHATSAPP_PHONE_NUMBER_ID,
-    WHATSAPP_TOKEN,
+    apply_notification_settings,
     smtp_server,
     whatsapp_api,
 )
@@ -19,8 +16,4 @@ from tests.notifications.conftest import (  # noqa: F401 - fixtures re-used here
 @pytest.fixture
 def notification_settings(settings):
     """This process read its settings before the ports were chosen."""
-    settings.SMTP_HOST = _ENV["SMTP_HOST"]
-    settings.SMTP_PORT = SMTP_PORT
-    settings.WHATSAPP_API_URL = _ENV["WHATSAPP_API_URL"]
-    settings.WHATSAPP_TOKEN = WHATSAPP_TOKEN
-    settings.WHATSAPP_PHONE_NUMBER_ID = WHATSAPP_PHONE_NUMBER_ID
+    apply_notification_settings(settings)

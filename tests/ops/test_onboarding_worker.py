@@ -101,7 +101,9 @@ def test_it_onboards_trowulan_with_a_worker_and_its_invited_admin_lands_on_kanto
     assert link, body
     path = link.group(1)
     whatsapp = wait_until(lambda: whatsapp_api.to("6281234567012"), timeout=60, message="the WhatsApp message")
-    assert path in whatsapp[0]["json"]["text"]["body"]
+    # outside a 24-hour window: the approved invitation template, the link among its parameters
+    assert whatsapp[0]["json"]["template"]["name"] == "sipentol_undangan_petugas"
+    assert any(path in p["text"] for p in whatsapp[0]["json"]["template"]["components"][0]["parameters"])
 
     # following the link: the invitee sets a password, enrols TOTP and lands on /kantor/ as admin
     admin = Client(HTTP_HOST="trowulan.localhost")

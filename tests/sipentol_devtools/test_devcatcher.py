@@ -1,7 +1,8 @@
-"""`make run`'s outbox catcher: a real SMTP server and WhatsApp stand-in that keep what they get."""
+"""`make run`'s outbox catcher: a real SMTP server and the WhatsApp and SMS stand-ins, keeping what they get."""
 
 import json
 import smtplib
+import urllib.parse
 import urllib.request
 from email.message import EmailMessage
 
@@ -18,7 +19,7 @@ def catcher(tmp_path):
     started.stop()
 
 
-def test_it_keeps_e_mails_and_whatsapp_texts_for_the_developer(catcher):
+def test_it_keeps_e_mails_whatsapp_templates_and_sms_for_the_developer(catcher):
     env, folder = catcher
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = "noreply@localhost", "warga@example.id", "Kode verifikasi"
@@ -30,20 +31,42 @@ def test_it_keeps_e_mails_and_whatsapp_texts_for_the_developer(catcher):
         {
             "messaging_product": "whatsapp",
             "to": "6281234567890",
-            "type": "text",
-            "text": {"body": "Kode verifikasi SIPENTOL Anda: *123456*"},
+            "type": "template",
+            "template": {
+                "name": "sipentol_kode_verifikasi",
+                "language": {"code": "id"},
+                "components": [
+                    {"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
+                    {
+                        "type": "button",
+                        "sub_type": "url",
+                        "index": "0",
+                        "parameters": [{"type": "text", "text": "123456"}],
+                    },
+                ],
+            },
         }
     ).encode()
     request = urllib.request.Request(
         f"{env['WHATSAPP_API_URL']}/dev/messages",
         data=body,
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {env['WHATSAPP_TOKEN']}"},
     )
     with urllib.request.urlopen(request) as response:
         reply = json.loads(response.read())
+    form = {"userkey": env["ZENZIVA_USERKEY"], "passkey": env["ZENZIVA_PASSKEY"], "to": "081234567890"}
+    sms = urllib.request.Request(
+        f"{env['ZENZIVA_API_URL']}/sendsms/",
+        data=urllib.parse.urlencode({**form, "message": "Kode verifikasi SIPENTOL Anda: 654321"}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(sms) as response:
+        sms_reply = json.loads(response.read())
 
     assert reply["messages"][0]["id"].startswith("wamid.")
+    assert sms_reply["status"] == "1" and sms_reply["messageId"]
     saved = list(folder.glob("*.eml"))
     assert len(saved) == 1 and b"123456" in saved[0].read_bytes()
     assert "123456" in (folder / "whatsapp.jsonl").read_text()
+    assert "654321" in (folder / "sms.jsonl").read_text()

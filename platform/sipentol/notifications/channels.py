@@ -4,9 +4,11 @@ Contract of every adapter: `send(message) -> str` delivers ONE OutboxMessage and
 provider's message id (may be ""), or raises ChannelError (ChannelUncertain when the provider may
 have accepted it). An adapter that can tell the moment the provider may accept the message sets
 `marks_handover = True` and calls `send(message, on_handover=...)`'s callback right before it;
-for the others the delivery service marks the hand-over before calling `send`. It must not touch the database:
+for the others the delivery service marks the hand-over before calling `send`. It writes nothing
+to the database:
 the delivery service records the outcome. ChannelNotConfigured (a ChannelError) means the
-deployment has no provider for the channel; the message is kept and retried, never dropped.
+deployment has no provider for the channel; ChannelRejected means the provider refused this
+message for good. Either way the message is kept: retried, or handed to the next channel.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import re
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +33,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from sipentol.lib.phone import normalize_phone
+from sipentol.notifications import whatsapp
+from sipentol.notifications.selectors import whatsapp_window_open
 
 if TYPE_CHECKING:
     from sipentol.notifications.models import OutboxMessage
@@ -46,6 +51,14 @@ class ChannelNotConfigured(ChannelError):
 class ChannelUncertain(ChannelError):
     """The connection broke after the provider could have accepted the message: sending it
     again might repeat it, so it is not retried by itself (status `uncertain`)."""
+
+
+class ChannelRejected(ChannelError):
+    """The provider refused this message for good (no retry can cure it): the next channel takes it."""
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class ChannelAdapter(Protocol):
@@ -164,9 +177,12 @@ def whatsapp_number(phone: str) -> str:
 class WhatsAppChannel:
     """WhatsApp Business Cloud API: POST {WHATSAPP_API_URL}/{phone_number_id}/messages.
 
-    Sends a free-form text message. Note: Meta delivers free-form text only inside the 24-hour
-    customer-service window; business-initiated messages outside it need pre-approved
-    templates (type "template"), see README.md.
+    Inside the 24-hour window (the citizen wrote to us in the last 24 hours, as recorded by the
+    webhook) the rendered body goes as free text; outside it, as the notification type's
+    approved template (sipentol.notifications.whatsapp.TEMPLATES) with the row's parameters.
+    A type without a template outside the window, and an answer no retry can cure (Meta's
+    PERMANENT_ERROR_CODES), raise ChannelRejected: the message falls back to SMS at once.
+    Reads the window (one indexed row of the public schema); writes nothing.
     """
 
     name = "whatsapp"
@@ -180,30 +196,69 @@ class WhatsAppChannel:
                 )
             )
         url = f"{settings.WHATSAPP_API_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
-        payload = {
+        if not url.startswith(("https://", "http://")):
+            raise ChannelNotConfigured(_("WHATSAPP_API_URL harus diawali https://."))
+        number = whatsapp_number(message.recipient)
+        template = whatsapp.TEMPLATES.get(message.template)
+        if whatsapp_window_open(number):
+            try:
+                return self._post(url, self._text_payload(message, number))
+            except ChannelRejected as exc:
+                # The window closed since the citizen's last message was recorded (clocks, a lost
+                # webhook): the template says the same thing and is allowed.
+                if exc.code != whatsapp.RE_ENGAGEMENT or template is None:
+                    raise
+        if template is None:
+            raise ChannelRejected(
+                f"no approved WhatsApp template for {message.template!r} and the 24-hour window is closed"
+            )
+        if len(message.template_params) != template.placeholder_count():
+            raise ChannelRejected(
+                f"template {template.name} needs {template.placeholder_count()} parameters, "
+                f"the message has {len(message.template_params)}"
+            )
+        return self._post(url, self._template_payload(message, number, template))
+
+    def _base(self, message: OutboxMessage, number: str) -> dict:
+        return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": whatsapp_number(message.recipient),
-            "type": "text",
-            "text": {"preview_url": True, "body": message.body},
+            "to": number,
             # The Cloud API has no idempotency key; this comes back in status webhooks so a
             # repeat after a crash can at least be recognised.
             "biz_opaque_callback_data": stable_message_key(message),
         }
-        request = urllib.request.Request(  # noqa: S310 - URL comes from settings, scheme checked below
+
+    def _text_payload(self, message: OutboxMessage, number: str) -> dict:
+        return {**self._base(message, number), "type": "text", "text": {"preview_url": True, "body": message.body}}
+
+    def _template_payload(self, message: OutboxMessage, number: str, template: whatsapp.Template) -> dict:
+        return {
+            **self._base(message, number),
+            "type": "template",
+            "template": {
+                "name": template.name,
+                "language": {"code": whatsapp.LANGUAGE},
+                "components": whatsapp.template_components(template, list(message.template_params)),
+            },
+        }
+
+    def _post(self, url: str, payload: dict) -> str:
+        request = urllib.request.Request(  # noqa: S310 - URL comes from settings, scheme checked by send()
             url,
             data=json.dumps(payload).encode(),
             method="POST",
             headers={"Authorization": f"Bearer {settings.WHATSAPP_TOKEN}", "Content-Type": "application/json"},
         )
-        if not url.startswith(("https://", "http://")):
-            raise ChannelNotConfigured(_("WHATSAPP_API_URL harus diawali https://."))
         try:
             with urllib.request.urlopen(request, timeout=settings.WHATSAPP_TIMEOUT) as response:  # noqa: S310
                 body = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
-            detail = exc.read()[:500].decode(errors="replace")
-            raise ChannelError(f"WhatsApp API HTTP {exc.code}: {detail}") from exc
+            detail = exc.read()[:2000].decode(errors="replace")
+            code = _graph_error_code(detail)
+            if 400 <= exc.code < 500 and code in whatsapp.PERMANENT_ERROR_CODES:
+                raise ChannelRejected(f"WhatsApp API HTTP {exc.code} (code {code}): {detail[:500]}", code=code) from exc
+            raise ChannelError(f"WhatsApp API HTTP {exc.code}: {detail[:500]}") from exc
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise ChannelError(f"WhatsApp API: {exc!r}") from exc
         try:
@@ -212,13 +267,21 @@ class WhatsAppChannel:
             raise ChannelError(f"WhatsApp API answered without a message id: {body!r}"[:500]) from exc
 
 
-class SmsChannel:
-    """SMS adapter interface. No provider is configured by default.
+def _graph_error_code(detail: str) -> int | None:
+    """The `error.code` of a Graph API error answer, if it is one."""
+    try:
+        return int(json.loads(detail)["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
-    A provider is a class with `send(message) -> str` (provider message id) raising ChannelError,
-    named by the setting SMS_PROVIDER (dotted path). Without one, every send raises
-    ChannelNotConfigured: the message stays in the outbox as failed with that error (and goes
-    dead after the last attempt, visible to operators) instead of being silently dropped.
+
+class SmsChannel:
+    """SMS through the gateway adapter named by SMS_PROVIDER (dotted path; ZenzivaSms is built in).
+
+    A provider is a class with `send(message) -> str` (provider message id) raising ChannelError.
+    Without one, every send raises ChannelNotConfigured: the message stays in the outbox as
+    failed with that error (and goes dead after the last attempt, visible to operators) instead
+    of being silently dropped.
     """
 
     name = "sms"
@@ -230,6 +293,55 @@ class SmsChannel:
             )
         provider = import_string(settings.SMS_PROVIDER)()
         return provider.send(message)
+
+
+def sms_text(body: str) -> str:
+    """A WhatsApp-formatted body as plain SMS text: *bold* and _italic_ markers dropped."""
+    return re.sub(r"(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])", r"\1", body)
+
+
+class ZenzivaSms:
+    """Zenziva (PT Zenziva Sinergi Indonesia) SMS reguler: POST {ZENZIVA_API_URL}/sendsms/.
+
+    Form fields `userkey`, `passkey` (the API credentials of the Zenziva console), `to` (0812...)
+    and `message`; the answer is JSON {"messageId", "to", "status": "1" on success, "text"}.
+    Any other status is retried (a balance or credential problem is fixed by an operator, not by
+    giving up); the gateway's delivery reports come back to /webhooks/sms/<SMS_REPORT_TOKEN>/.
+    """
+
+    provider = "zenziva"
+
+    def send(self, message: OutboxMessage) -> str:
+        if not (settings.ZENZIVA_API_URL and settings.ZENZIVA_USERKEY and settings.ZENZIVA_PASSKEY):
+            raise ChannelNotConfigured(
+                _("SMS Zenziva belum diatur (ZENZIVA_USERKEY, ZENZIVA_PASSKEY). Atur keduanya lalu kirim ulang.")
+            )
+        url = f"{settings.ZENZIVA_API_URL.rstrip('/')}/sendsms/"
+        if not url.startswith(("https://", "http://")):
+            raise ChannelNotConfigured(_("ZENZIVA_API_URL harus diawali https://."))
+        form = {
+            "userkey": settings.ZENZIVA_USERKEY,
+            "passkey": settings.ZENZIVA_PASSKEY,
+            "to": "0" + whatsapp_number(message.recipient)[2:],
+            "message": sms_text(message.body).strip(),
+        }
+        request = urllib.request.Request(  # noqa: S310 - URL comes from settings, scheme checked above
+            url,
+            data=urllib.parse.urlencode(form).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.SMS_TIMEOUT) as response:  # noqa: S310
+                body = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise ChannelError(f"Zenziva HTTP {exc.code}: {exc.read()[:300].decode(errors='replace')}") from exc
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise ChannelError(f"Zenziva: {exc!r}") from exc
+        if str(body.get("status")) != "1" or not body.get("messageId"):
+            # The answer echoes the number: keep only the gateway's own words.
+            raise ChannelError(f"Zenziva refused the message: {str(body.get('text') or body.get('status'))[:200]}")
+        return str(body["messageId"])
 
 
 def get_channel(name: str) -> ChannelAdapter:

@@ -13,6 +13,14 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class Delivery(models.TextChoices):
+    """What the provider reported after accepting a message (WhatsApp webhook, SMS delivery report)."""
+
+    DELIVERED = "delivered", _("Sampai di ponsel")
+    READ = "read", _("Dibaca")
+    FAILED = "failed", _("Gagal sampai")
+
+
 class OutboxMessage(models.Model):
     """A message waiting to be delivered, or the record of how its delivery went.
 
@@ -52,6 +60,21 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("galat terakhir"), blank=True)
     provider_message_id = models.CharField(_("ID pesan penyedia"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+    # The approved WhatsApp template's body parameters, computed at emit time from the same
+    # context as the body (sipentol.notifications.whatsapp); empty for other channels.
+    template_params = models.JSONField(_("parameter templat"), default=list, blank=True)
+    delivery = models.CharField(_("laporan penyedia"), max_length=10, choices=Delivery.choices, blank=True)
+    delivery_at = models.DateTimeField(_("laporan penyedia pada"), null=True, blank=True)
+    # The WhatsApp message this SMS replaces (delivery failed); one at most, since (dedupe_key,
+    # channel) is unique: the fallback is made exactly once however often the failure is reported.
+    fallback_of = models.OneToOneField(
+        "self",
+        verbose_name=_("pengganti pesan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fallback",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

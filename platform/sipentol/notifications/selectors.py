@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from sipentol.notifications.models import Channel, OutboxMessage
+from sipentol.notifications.routing.models import ProviderMessage, WhatsAppContact
 
 
 def outbox_due_ids(*, now: datetime, requeue_before: datetime, limit: int = 500) -> list[int]:
@@ -45,3 +49,24 @@ UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD, OutboxMes
 def outbox_undelivered() -> QuerySet[OutboxMessage]:
     """The current kecamatan's undelivered messages, oldest first."""
     return OutboxMessage.objects.filter(status__in=UNDELIVERED).order_by("created_at", "pk")
+
+
+# ------------------------------------------------------------------ WhatsApp window, provider ids
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def whatsapp_number_hash(number: str) -> str:
+    """A keyed hash of a WhatsApp number (digits only, 62...): the window is kept without the number."""
+    digits = "".join(ch for ch in str(number) if ch.isdigit())
+    return hmac.new(settings.SECRET_KEY.encode(), f"wa:{digits}".encode(), hashlib.sha256).hexdigest()
+
+
+def whatsapp_window_open(number: str, *, now: datetime | None = None) -> bool:
+    """Whether the citizen wrote to us in the last 24 hours, so free text may be sent (Meta's rule)."""
+    since = (now or timezone.now()) - WHATSAPP_WINDOW
+    return WhatsAppContact.objects.filter(number_hash=whatsapp_number_hash(number), last_inbound_at__gt=since).exists()
+
+
+def provider_message_route(*, provider: str, provider_message_id: str) -> ProviderMessage | None:
+    """Which kecamatan and outbox row a provider's message id belongs to (one indexed public row)."""
+    return ProviderMessage.objects.filter(provider=provider, provider_message_id=provider_message_id).first()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -26,9 +26,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from sipentol.lib.phone import mask_phone, normalize_phone
-from sipentol.notifications.channels import ChannelError, ChannelUncertain, get_channel
-from sipentol.notifications.models import Channel, OutboxMessage
-from sipentol.notifications.selectors import outbox_due_ids
+from sipentol.notifications import whatsapp
+from sipentol.notifications.channels import (
+    ChannelError,
+    ChannelNotConfigured,
+    ChannelRejected,
+    ChannelUncertain,
+    get_channel,
+)
+from sipentol.notifications.models import Channel, Delivery, OutboxMessage
+from sipentol.notifications.routing.models import ProviderMessage, WhatsAppContact
+from sipentol.notifications.selectors import outbox_due_ids, whatsapp_number_hash
 from tenants.crossing import in_kecamatan_schema, in_schema
 
 logger = logging.getLogger(__name__)
@@ -107,6 +115,9 @@ def outbox_emit(
                 subject=subject,
                 body=body,
                 dedupe_key=dedupe_key,
+                template_params=(
+                    whatsapp.template_parameters(template, full_context) if channel == Channel.WHATSAPP else []
+                ),
             )
         )
     with transaction.atomic():
@@ -227,30 +238,148 @@ def outbox_deliver(*, message_id: int) -> str:
         logger.warning("outbox delivery of %s uncertain: %s", message.pk, exc)
         return "uncertain"
     except ChannelError as exc:
-        return _record_failure(claimed, attempts=message.attempts, error=str(exc))
+        return _record_failure(claimed, message=message, error=str(exc), final=_final(message, exc))
     except Exception as exc:
-        _record_failure(claimed, attempts=message.attempts, error=f"unexpected: {exc!r}")
+        _record_failure(claimed, message=message, error=f"unexpected: {exc!r}")
         raise
-    claimed.update(
+    recorded = claimed.update(
         status=OutboxMessage.Status.SENT,
         sent_at=timezone.now(),
         provider_message_id=(provider_message_id or "")[:200],
         last_error="",
         updated_at=timezone.now(),
     )
+    if recorded and provider_message_id:
+        provider_message_register(message=message, provider_message_id=provider_message_id[:200])
     return "sent"
 
 
-def _record_failure(claimed, *, attempts: int, error: str) -> str:
+def _final(message: OutboxMessage, exc: ChannelError) -> bool:
+    """No retry of this channel can help, and another channel will take the message: refused for
+    good by the provider, or a channel this deployment has not set up while a fallback exists."""
+    if isinstance(exc, ChannelRejected):
+        return True
+    return isinstance(exc, ChannelNotConfigured) and bool(settings.NOTIFICATIONS_FALLBACK.get(message.channel))
+
+
+def _record_failure(claimed, *, message: OutboxMessage, error: str, final: bool = False) -> str:
     delays = settings.NOTIFICATIONS_RETRY_DELAYS
     now = timezone.now()
-    if attempts > len(delays):
+    attempts = message.attempts
+    if final or attempts > len(delays):
         status, next_attempt_at = OutboxMessage.Status.DEAD, now
     else:
         status, next_attempt_at = OutboxMessage.Status.FAILED, now + timedelta(seconds=delays[attempts - 1])
-    claimed.update(status=status, next_attempt_at=next_attempt_at, last_error=error[:2000], updated_at=now)
+    recorded = claimed.update(status=status, next_attempt_at=next_attempt_at, last_error=error[:2000], updated_at=now)
     logger.warning("outbox delivery failed (attempt %s, now %s): %s", attempts, status, error)
+    if recorded and status == OutboxMessage.Status.DEAD:
+        outbox_fallback(message=message)
     return str(status)
+
+
+# ------------------------------------------------------------------ provider reports and fallback
+# A later report never undoes an earlier, further one (webhooks arrive out of order); "failed"
+# and "read" are both final, and the first of them stays.
+_DELIVERY_RANK = {"": 0, Delivery.DELIVERED: 1, Delivery.READ: 2, Delivery.FAILED: 2}
+
+
+def outbox_fallback(*, message: OutboxMessage) -> OutboxMessage | None:
+    """Hand a message its channel could not deliver to the next channel (NOTIFICATIONS_FALLBACK),
+    once: the new row has the same dedupe_key, and (dedupe_key, channel) is unique, so reports of
+    the same failure from the worker and the webhook, repeated by Meta, make one row in all.
+
+    The text is the WhatsApp body (the SMS adapter drops WhatsApp's *bold* marks). Returns the
+    fallback row (new or existing), or None when the channel has no fallback.
+    """
+    channel = settings.NOTIFICATIONS_FALLBACK.get(message.channel)
+    if not channel:
+        return None
+    with transaction.atomic():
+        OutboxMessage.objects.bulk_create(
+            [
+                OutboxMessage(
+                    event=message.event,
+                    template=message.template,
+                    channel=channel,
+                    recipient=message.recipient,
+                    recipient_masked=mask_recipient(channel, message.recipient),
+                    body=message.body,
+                    dedupe_key=message.dedupe_key,
+                    fallback_of_id=message.pk,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        fallback = OutboxMessage.objects.get(dedupe_key=message.dedupe_key, channel=channel)
+        if fallback.status == OutboxMessage.Status.PENDING and fallback.fallback_of_id == message.pk:
+            logger.info(
+                "outbox message %s (%s) falls back to %s as %s", message.pk, message.channel, channel, fallback.pk
+            )
+            transaction.on_commit(partial(_enqueue_delivery, connection.schema_name, [fallback.pk]), robust=True)
+    return fallback
+
+
+def outbox_record_delivery(*, message_id: int, delivery: str, error: str = "") -> OutboxMessage | None:
+    """Record what the provider reported for a sent message (delivered, read, failed); idempotent
+    and order-proof. A failure hands the message to the next channel (outbox_fallback), once."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            return None
+        if _DELIVERY_RANK.get(delivery, 0) <= _DELIVERY_RANK.get(message.delivery, 0):
+            return message
+        message.delivery = delivery
+        message.delivery_at = timezone.now()
+        fields = ["delivery", "delivery_at", "updated_at"]
+        if delivery == Delivery.FAILED:
+            message.last_error = (error or "failed (provider report)")[:2000]
+            fields.append("last_error")
+        message.save(update_fields=fields)
+        if delivery == Delivery.FAILED:
+            outbox_fallback(message=message)
+    return message
+
+
+def provider_message_register(*, message: OutboxMessage, provider_message_id: str) -> None:
+    """After a send: remember which kecamatan and row the provider's id belongs to (public schema),
+    so its reports find the row without a search; a report that came first is applied now."""
+    schema_name = connection.schema_name
+    with transaction.atomic():
+        route, _created = ProviderMessage.objects.get_or_create(
+            provider=message.channel,
+            provider_message_id=provider_message_id,
+            defaults={"schema_name": schema_name, "message_id": message.pk},
+        )
+        route = ProviderMessage.objects.select_for_update().get(pk=route.pk)
+        waiting, error = route.waiting_delivery, route.waiting_error
+        if route.message_id != message.pk or waiting:
+            route.schema_name, route.message_id = schema_name, message.pk
+            route.waiting_delivery = route.waiting_error = ""
+            route.save(update_fields=["schema_name", "message_id", "waiting_delivery", "waiting_error"])
+    if waiting:
+        outbox_record_delivery(message_id=message.pk, delivery=waiting, error=error)
+
+
+def provider_report_record(*, provider: str, provider_message_id: str, delivery: str, error: str = "") -> str:
+    """A provider's report about one of its ids, from the platform-wide webhook (public schema).
+
+    Works inside the kecamatan the id was registered for, and only there; an id not registered
+    yet keeps the report on its public row until the worker registers it. Returns what was done:
+    "recorded", "waiting".
+    """
+    with transaction.atomic():
+        route, _created = ProviderMessage.objects.get_or_create(
+            provider=provider, provider_message_id=provider_message_id
+        )
+        route = ProviderMessage.objects.select_for_update().get(pk=route.pk)
+        if not route.schema_name:
+            if _DELIVERY_RANK.get(delivery, 0) > _DELIVERY_RANK.get(route.waiting_delivery, 0):
+                route.waiting_delivery, route.waiting_error = delivery, error[:2000]
+                route.save(update_fields=["waiting_delivery", "waiting_error"])
+            return "waiting"
+    with in_schema(route.schema_name):
+        outbox_record_delivery(message_id=route.message_id, delivery=delivery, error=error)
+    return "recorded"
 
 
 def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
@@ -282,3 +411,83 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
         # Remembered so that a worker outage does not pile up one task per message per minute.
         OutboxMessage.objects.filter(pk=message_id).update(queued_at=now)
     return len(ids)
+
+
+# ------------------------------------------------------------------ the platform-wide webhooks
+_WHATSAPP_STATUSES = {"delivered": Delivery.DELIVERED, "read": Delivery.READ, "failed": Delivery.FAILED}
+
+
+def whatsapp_contact_record(*, number: str, at: datetime) -> None:
+    """The citizen wrote to the platform's WhatsApp number: free text may follow for 24 hours."""
+    key = whatsapp_number_hash(number)
+    with transaction.atomic():
+        contact, created = WhatsAppContact.objects.select_for_update().get_or_create(
+            number_hash=key, defaults={"last_inbound_at": at}
+        )
+        if not created and at > contact.last_inbound_at:
+            contact.last_inbound_at = at
+            contact.save(update_fields=["last_inbound_at"])
+
+
+def whatsapp_webhook_handle(*, payload: dict) -> dict[str, int]:
+    """One verified webhook call from Meta (public schema): statuses and inbound messages.
+
+    Idempotent (Meta repeats a call until it gets 200): a status is recorded once and in order
+    (outbox_record_delivery), an inbound message only moves the window's time forward. The
+    message texts citizens send are not kept. Returns counts for the log.
+    """
+    counts = {"statuses": 0, "inbound": 0, "waiting": 0}
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            for status in value.get("statuses") or []:
+                delivery = _WHATSAPP_STATUSES.get(str(status.get("status")))
+                if delivery is None or not status.get("id"):
+                    continue  # "sent" (we know), or a shape we do not read
+                error = "; ".join(
+                    f"WhatsApp {e.get('code')}: {e.get('title') or e.get('message') or ''}".strip()
+                    for e in status.get("errors") or []
+                )
+                outcome = provider_report_record(
+                    provider=Channel.WHATSAPP,
+                    provider_message_id=str(status["id"])[:200],
+                    delivery=delivery,
+                    error=error,
+                )
+                counts["waiting" if outcome == "waiting" else "statuses"] += 1
+            for inbound in value.get("messages") or []:
+                if not inbound.get("from"):
+                    continue
+                at = _timestamp(inbound.get("timestamp"))
+                whatsapp_contact_record(number=str(inbound["from"]), at=at)
+                counts["inbound"] += 1
+    return counts
+
+
+def _timestamp(value) -> datetime:
+    """Meta's Unix timestamps (strings); now if absent, never in the future."""
+    now = timezone.now()
+    try:
+        return min(datetime.fromtimestamp(int(value), tz=UTC), now)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return now
+
+
+# The gateway's words for a final delivery state (lower case); anything else is not final yet.
+SMS_DELIVERED_WORDS = ("delivered", "terkirim", "sukses", "success")
+SMS_FAILED_WORDS = ("failed", "gagal", "undeliv", "rejected", "expired")
+
+
+def sms_report_handle(*, provider_message_id: str, status: str) -> str:
+    """A delivery report of the SMS gateway: "recorded", "waiting", or "ignored" (not final)."""
+    word = status.strip().lower()
+    if any(w in word for w in SMS_FAILED_WORDS):
+        delivery = Delivery.FAILED
+    elif any(w in word for w in SMS_DELIVERED_WORDS):
+        delivery = Delivery.DELIVERED
+    else:
+        return "ignored"
+    error = f"SMS gateway: {status[:100]}" if delivery == Delivery.FAILED else ""
+    return provider_report_record(
+        provider=Channel.SMS, provider_message_id=provider_message_id[:200], delivery=delivery, error=error
+    )

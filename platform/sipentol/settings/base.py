@@ -50,6 +50,9 @@ SHARED_APPS = [
     "sipentol.portal",
     "sipentol.ops",
     "sipentol.privacy.retention",  # the regency's retention periods and the purge record
+    # Provider message id -> kecamatan, and the WhatsApp 24-hour windows: read by the one
+    # platform-wide webhook before it knows the kecamatan (notifications/routing/models.py).
+    "sipentol.notifications.routing",
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",
@@ -317,7 +320,23 @@ WHATSAPP_API_URL = env("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_TOKEN = env("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_TIMEOUT = envint("WHATSAPP_TIMEOUT", 15)
-SMS_PROVIDER = env("SMS_PROVIDER", "")  # dotted path of an SMS provider class; none by default
+# Webhook (BASE_DOMAIN/webhooks/whatsapp/): Meta signs each call with the app secret
+# (X-Hub-Signature-256); the verify token answers Meta's subscription check.
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", "")
+WHATSAPP_WEBHOOK_VERIFY_TOKEN = env("WHATSAPP_WEBHOOK_VERIFY_TOKEN", "")
+# Dotted path of the SMS gateway adapter; empty: no SMS (messages wait, visible to operators).
+# The one built in: sipentol.notifications.channels.ZenzivaSms (docs/notifications.md).
+SMS_PROVIDER = env("SMS_PROVIDER", "")
+ZENZIVA_API_URL = env("ZENZIVA_API_URL", "https://console.zenziva.net/reguler/api")
+ZENZIVA_USERKEY = env("ZENZIVA_USERKEY", "")
+ZENZIVA_PASSKEY = env("ZENZIVA_PASSKEY", "")
+SMS_TIMEOUT = envint("SMS_TIMEOUT", 15)
+# The secret in the delivery report URL given to the gateway (BASE_DOMAIN/webhooks/sms/<token>/).
+SMS_REPORT_TOKEN = env("SMS_REPORT_TOKEN", "")
+# A citizen's phone gets WhatsApp first; a message WhatsApp cannot deliver (a final refusal, a
+# "failed" status from Meta, or no attempt left) is sent once by the next channel.
+NOTIFICATIONS_PHONE_CHANNELS = ["whatsapp"]
+NOTIFICATIONS_FALLBACK = {"whatsapp": "sms"}
 NOTIFICATIONS_CHANNELS = {
     "email": "sipentol.notifications.channels.EmailChannel",
     "whatsapp": "sipentol.notifications.channels.WhatsAppChannel",

@@ -63,6 +63,8 @@ SMTP_PORT: {{ .Values.config.smtp.port | toString | quote }}
 EMAIL_FROM: {{ .Values.config.smtp.from | quote }}
 WHATSAPP_API_URL: {{ .Values.config.whatsapp.apiUrl | quote }}
 WHATSAPP_PHONE_NUMBER_ID: {{ .Values.config.whatsapp.phoneNumberId | toString | quote }}
+SMS_PROVIDER: {{ .Values.config.sms.provider | quote }}
+ZENZIVA_API_URL: {{ .Values.config.sms.zenzivaApiUrl | quote }}
 BSRE_URL: {{ .Values.config.bsre.url | quote }}
 SENTRY_ENVIRONMENT: {{ .Values.config.sentry.environment | quote }}
 TRUSTED_PROXY_COUNT: {{ .Values.config.signIn.trustedProxyCount | toString | quote }}
@@ -92,6 +94,11 @@ XDG_CACHE_HOME: /tmp/.cache
 - {env: SMTP_USER, group: smtp, required: false}
 - {env: SMTP_PASSWORD, group: smtp, required: false}
 - {env: WHATSAPP_TOKEN, group: whatsapp, required: false}
+- {env: WHATSAPP_APP_SECRET, group: whatsapp, required: false}
+- {env: WHATSAPP_WEBHOOK_VERIFY_TOKEN, group: whatsapp, required: false}
+- {env: ZENZIVA_USERKEY, group: sms, required: false}
+- {env: ZENZIVA_PASSKEY, group: sms, required: false}
+- {env: SMS_REPORT_TOKEN, group: sms, required: false}
 - {env: BSRE_USERNAME, group: bsre, required: false}
 - {env: BSRE_PASSWORD, group: bsre, required: false}
 - {env: SENTRY_DSN, group: sentry, required: false}

@@ -209,7 +209,10 @@ def test_quiet_hours_end_at_six_the_next_morning_and_not_before():
     def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime(2026, 8, day, hour, minute, tzinfo=jakarta)
 
+    from sipentol.settings import base
+
     spec = "20:00-06:00"
+    assert spec == base.STAFF_ALERTS_QUIET_HOURS  # the default
     assert quiet_until(at(18, 19, 59), spec=spec) is None
     assert quiet_until(at(18, 20), spec=spec) == at(19, 6)
     assert quiet_until(at(18, 23, 30), spec=spec) == at(19, 6)
@@ -280,6 +283,7 @@ def test_a_staff_member_chooses_whatsapp_on_their_alerts_page_and_needs_a_number
 
     page = client.get("/kantor/pemberitahuan/")
     assert page.status_code == 200
+    assert 'href="/kantor/pemberitahuan/"' in page.content.decode()  # in the back-office menu
     assert str(AlertType.SIGNING_DIGEST.label) in page.content.decode()
     assert str(AlertType.SLA_LAPSED.label) not in page.content.decode()  # the Sekcam's alert
 
@@ -301,3 +305,29 @@ def test_a_staff_member_chooses_whatsapp_on_their_alerts_page_and_needs_a_number
     # an operator desa has no alerts page
     operator = staff_client(jetis, "desa.alerts", Role.DESA_OPERATOR, desa_code="35.16.16.2013")
     assert operator.get("/kantor/pemberitahuan/").status_code == 403
+
+
+def test_the_morning_beat_jobs_run_in_every_working_kecamatan_on_working_days_only(jetis, settings):
+    from celery.schedules import crontab
+
+    from sipentol.applications.tasks import sla_alerts_all
+    from sipentol.letters.tasks import signing_digest_all
+
+    # given a letter waiting in Jetis and its Camat
+    with tenant_context(jetis):
+        Letter.objects.filter(status=Letter.Status.AWAITING_SIGNATURE).update(status=Letter.Status.DRAFT)
+        camat = _staff(Role.CAMAT)
+        LetterFactory(status=Letter.Status.AWAITING_SIGNATURE, number=None)
+    connection.set_schema_to_public()
+
+    # the jobs are scheduled every morning at 07:00 and 07:05
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["letters.tasks.signing_digest_all"] == crontab(hour=7, minute=0)
+    assert schedule["applications.tasks.sla_alerts_all"] == crontab(hour=7, minute=5)
+
+    # when they run, Jetis's Camat is told once, from the public schema through every kecamatan
+    assert signing_digest_all()["jetis"] == 1
+    assert "jetis" not in signing_digest_all()
+    assert set(sla_alerts_all()) == {"warned", "escalated"}
+    with tenant_context(jetis):
+        assert OutboxMessage.objects.filter(template="staff_signing_digest", recipient=camat.email).count() == 1

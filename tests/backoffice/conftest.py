@@ -19,8 +19,18 @@ from sipentol.feedback.skm import UNSUR_FIELDS
 from tests.accounts.staff import sign_in
 from tests.factories import ApplicationFactory, ComplaintFactory, LetterFactory, PrivacyRequestFactory, StaffFactory
 
-# Sign-in pages: open to whoever is signing in, so they name no capability.
-SIGN_IN_PAGES = {"login", "otp", "reauth", "backup-codes", "logout", "password-change", "invitation"}
+# Sign-in pages: open to whoever is signing in, so they name no capability. The alerts' unsubscribe
+# link is opened without signing in (its signed token names the staff member).
+SIGN_IN_PAGES = {
+    "login",
+    "otp",
+    "reauth",
+    "backup-codes",
+    "logout",
+    "password-change",
+    "invitation",
+    "alerts-unsubscribe",
+}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 DESA = "35.16.16.2013"  # the application's desa (Desa Jetis)
 OTHER_DESA = "35.16.16.2001"

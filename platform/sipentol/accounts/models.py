@@ -47,6 +47,8 @@ class StaffProfile(models.Model):
     position = models.CharField(_("jabatan"), max_length=120, blank=True)
     # An operator desa works for one desa: its Kemendagri code (public schema's tenants.Desa).
     desa_code = models.CharField(_("kode desa"), max_length=13, blank=True)
+    # The staff member's own number for WhatsApp alerts (accounts/alerts.py), set on their alerts page.
+    whatsapp = models.CharField(_("nomor WhatsApp untuk pemberitahuan"), max_length=20, blank=True)
     # Set when an admin gives a temporary password; `staff_required` sends them to change it.
     must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
 
@@ -71,6 +73,7 @@ class StaffEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("Kata sandi sementara dibuat ulang")
         PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti oleh pemiliknya")
         CERTIFICATE_UPLOADED = "certificate", _("Sertifikat tanda tangan diunggah")
+        ALERTS_CHANGED = "alerts", _("Pilihan pemberitahuan diubah")
 
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -190,3 +193,57 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation of {self.full_name} as {self.role}, until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class AlertType(models.TextChoices):
+    """The alerts a staff member may receive (who receives which: accounts/alerts.py). Each is a
+    message type of the outbox with its text in notifications/templates/notifications/<template>/,
+    the template named `staff_<value>`."""
+
+    NEW_APPLICATION = "new_application", _("Permohonan baru")
+    COMPLETED = "completed", _("Pemohon sudah melengkapi berkas")
+    SIGNING_DIGEST = "signing_digest", _("Ringkasan harian surat menunggu tanda tangan")
+    SLA_WARNING = "sla_warning", _("Batas waktu layanan tinggal 2 hari kerja")
+    SLA_LAPSED = "sla_lapsed", _("Ringkasan permohonan yang melewati batas waktu layanan")
+
+
+class AlertPreference(models.Model):
+    """How a staff member wants one type of alert: by e-mail, by WhatsApp, both or neither.
+
+    No row means the default: e-mail on, WhatsApp off (a WhatsApp number is the staff member's
+    own choice, `StaffProfile.whatsapp`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences")
+    alert_type = models.CharField(_("jenis pemberitahuan"), max_length=30, choices=AlertType.choices)
+    email = models.BooleanField(_("e-mail"), default=True)
+    whatsapp = models.BooleanField(_("WhatsApp"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilihan pemberitahuan petugas")
+        verbose_name_plural = _("pilihan pemberitahuan petugas")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "alert_type"], name="accounts_alert_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.alert_type}: email={self.email} whatsapp={self.whatsapp}"
+
+
+class AlertSent(models.Model):
+    """That one staff member was alerted about one subject: a day's digest (`day:2026-08-18`) or
+    an application in an escalation (`application:42`). Unique, so a beat job run twice (or by
+    two beat processes) alerts once; written in the transaction that queues the message."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    alert_type = models.CharField(max_length=30, choices=AlertType.choices)
+    subject = models.CharField(max_length=80)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "alert_type", "subject"], name="accounts_alert_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_type} {self.subject} -> {self.user_id}"

@@ -51,6 +51,11 @@ class Capability(StrEnum):
     )
     VIEW_USAGE = "view_usage"  # this kecamatan's usage against its plan's quotas, and its overage
 
+    # staff alerts (accounts/alerts.py)
+    CHOOSE_ALERTS = "choose_alerts"  # one's own alerts page: which alerts, by e-mail and/or WhatsApp
+    BE_TOLD_OF_NEW_APPLICATIONS = "be_told_of_new_applications"  # alerted of a new one nobody is assigned to yet
+    BE_TOLD_OF_LAPSED_SLA = "be_told_of_lapsed_sla"  # the daily list of applications past their SLA
+
     # personal data (UU 27/2022)
     HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
 
@@ -86,6 +91,9 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_KECAMATAN_DASHBOARD: _LEADERS,
     Capability.VIEW_USAGE: frozenset({Role.ADMIN}),
     Capability.HANDLE_PRIVACY_REQUESTS: frozenset({Role.ADMIN}),
+    Capability.CHOOSE_ALERTS: _OFFICE,
+    Capability.BE_TOLD_OF_NEW_APPLICATIONS: frozenset({Role.VERIFIER}),
+    Capability.BE_TOLD_OF_LAPSED_SLA: frozenset({Role.SEKCAM}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (

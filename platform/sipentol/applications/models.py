@@ -27,6 +27,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def notification_key_prefix(application) -> str:
+    """What every outbox row about this application starts its dedupe key with (the purge finds
+    them so): the citizen's messages (`services._notify`) and the staff's (`alerts.py`)."""
+    return f"{application.pk}:"
+
+
 class Application(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tracking_code = models.CharField(_("kode lacak"), max_length=20, unique=True)

@@ -32,10 +32,10 @@ from tenants.models import Desa
 from tenants.selectors import kecamatan_url
 from tenants.services import ops_event_record
 
-from . import lifecycle
+from . import alerts, lifecycle
 from .facts import application_fact_publish
 from .intake import Channel, closed_message, intake_decide
-from .models import AccessCode, Application, Document, Event, Status, hash_secret
+from .models import AccessCode, Application, Document, Event, Status, hash_secret, notification_key_prefix
 from .uploads import uploads_discard
 
 log = logging.getLogger(__name__)
@@ -188,11 +188,6 @@ def citizen_link(application: Application, secret: str) -> str:
     return kecamatan_url(connection.tenant, f"/permohonan/{application.public_id}/?t={secret}")
 
 
-def notification_key_prefix(application: Application) -> str:
-    """What every outbox row about this application starts its dedupe key with (the purge finds them so)."""
-    return f"{application.pk}:"
-
-
 def _notify(application: Application, *, template: str, dedupe: str, context: dict | None = None) -> None:
     outbox_emit(
         event=f"application.{template}",
@@ -320,6 +315,7 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
     if secret:
         context["link"] = citizen_link(application, secret)
     _notify(application, template="application_submitted", dedupe="submitted", context=context)
+    alerts.alert_submitted(application)
 
 
 def missing_requirements(application: Application) -> list[str]:
@@ -370,6 +366,7 @@ def application_complete(
         application.completion_deadline = None
         application.completion_reminded_at = None
         _transition(application, Status.RESUBMITTED, data={"paused_working_days": paused})
+        alerts.alert_completed(application, round_=application.events.count())
     return application
 
 

@@ -10,7 +10,7 @@ from sipentol.celery import KecamatanTask, app
 from sipentol.lib.storage import StorageUnavailable
 from tenants.crossing import EVERY, WORKING, for_each_kecamatan
 
-from . import services, uploads
+from . import alerts, services, uploads
 
 
 @app.task(base=KecamatanTask, name="applications.sign_batch_item", ignore_result=True)
@@ -66,3 +66,11 @@ def rescan_pending_documents() -> dict[str, dict[str, int]]:
     unreachable (clean: shown to staff; infected: deleted, citizen and staff told). Idempotent."""
     counts = for_each_kecamatan(lambda _k: services.documents_rescan_pending(), statuses=WORKING)
     return {schema: c for schema, c in counts.items() if any(c.values())}
+
+
+@shared_task(name="applications.tasks.sla_alerts_all")
+def sla_alerts_all() -> dict:
+    """Every morning, in every working kecamatan: SLA warnings to the handlers (2 working days
+    before the due date) and the Sekcam's list of lapsed applications. Idempotent per kecamatan."""
+    results = for_each_kecamatan(lambda _k: alerts.sla_alerts_send(), statuses=WORKING)
+    return {key: sum(result[key] for result in results.values()) for key in ("warned", "escalated")}

@@ -65,6 +65,7 @@ def outbox_emit(
     email: str | None = None,
     phone: str | None = None,
     dedupe_key: str,
+    not_before: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Queue a notification; call it INSIDE the caller's transaction.atomic().
 
@@ -74,6 +75,10 @@ def outbox_emit(
     the existing rows and changes nothing. Delivery is queued with transaction.on_commit, so a
     rollback sends nothing; if the broker is down then, the beat sweep delivers later.
     Returns the rows (existing or new), email first.
+
+    `not_before` holds the message until then (a staff alert in the quiet hours,
+    lib/quiethours.py): the row waits as pending with that `next_attempt_at`, and the beat sweep
+    queues it once it is due.
     """
     if not dedupe_key:
         raise ValueError("outbox_emit needs a dedupe_key")
@@ -118,6 +123,7 @@ def outbox_emit(
                 template_params=(
                     whatsapp.template_parameters(template, full_context) if channel == Channel.WHATSAPP else []
                 ),
+                **({"next_attempt_at": not_before} if not_before else {}),
             )
         )
     with transaction.atomic():
@@ -128,7 +134,8 @@ def outbox_emit(
         )
     order = {c: i for i, (c, _) in enumerate(recipients)}
     messages.sort(key=lambda m: order[m.channel])
-    pending = [m.pk for m in messages if m.status == OutboxMessage.Status.PENDING]
+    now = timezone.now()
+    pending = [m.pk for m in messages if m.status == OutboxMessage.Status.PENDING and m.next_attempt_at <= now]
     if pending:
         transaction.on_commit(partial(_enqueue_delivery, connection.schema_name, pending), robust=True)
     return messages

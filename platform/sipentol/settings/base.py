@@ -357,6 +357,19 @@ CELERY_BEAT_SCHEDULE["notifications-sweep-outbox"] = {
     "task": "notifications.sweep_outbox",
     "schedule": 60.0,
 }
+# Staff alerts (accounts/alerts.py, docs/staff_alerts.md): messages falling due in the quiet hours
+# (platform time zone) wait until they end; "" for none.
+STAFF_ALERTS_QUIET_HOURS = env("STAFF_ALERTS_QUIET_HOURS", "20:00-06:00")
+# Every morning, in every working kecamatan: the Camat's and Sekcam's digest of letters waiting for
+# signature, and the SLA warnings (2 working days before the due date) and escalations (lapsed).
+CELERY_BEAT_SCHEDULE["letters-signing-digest"] = {
+    "task": "letters.tasks.signing_digest_all",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["applications-sla-alerts"] = {
+    "task": "applications.tasks.sla_alerts_all",
+    "schedule": crontab(hour=7, minute=5),
+}
 # The ops console's per-kecamatan figures (storage used, undelivered messages, failed signings):
 # today's snapshot of each kecamatan, refreshed every hour (sipentol/ops/services.py).
 CELERY_BEAT_SCHEDULE["ops-snapshot-kecamatan-figures"] = {

@@ -34,6 +34,44 @@ TEMPLATE_CONTEXTS = {
         "link": "https://jetis.example/lacak/?kode=JTS-2611-7K3Q",
         "requirement_name": "Foto KTP",
     },
+    # staff alerts (accounts/alerts.py)
+    "staff_new_application": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "due_date": "4 Desember 2026",
+        "link": "https://jetis.example/kantor/permohonan/7/",
+        "unsubscribe_link": "https://jetis.example/kantor/pemberitahuan/berhenti/t0ken/",
+    },
+    "staff_completed": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "due_date": "4 Desember 2026",
+        "link": "https://jetis.example/kantor/permohonan/7/",
+        "unsubscribe_link": "https://jetis.example/kantor/pemberitahuan/berhenti/t0ken/",
+    },
+    "staff_sla_warning": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "days_left": 2,
+        "due_date": "4 Desember 2026",
+        "link": "https://jetis.example/kantor/permohonan/7/",
+        "unsubscribe_link": "https://jetis.example/kantor/pemberitahuan/berhenti/t0ken/",
+    },
+    "staff_sla_lapsed": {
+        "count": 1,
+        "items": [
+            {
+                "tracking_code": "JTS-2611-7K3Q",
+                "service_name": "Surat Keterangan Domisili",
+                "due_date": "4 Desember 2026",
+                "link": "https://jetis.example/kantor/permohonan/7/",
+            }
+        ],
+        "unsubscribe_link": "https://jetis.example/kantor/pemberitahuan/berhenti/t0ken/",
+    },
+    "staff_signing_digest": {
+        "count": 3,
+        "oldest_since": "30 November 2026 08:15",
+        "link": "https://jetis.example/kantor/tanda-tangan/",
+        "unsubscribe_link": "https://jetis.example/kantor/pemberitahuan/berhenti/t0ken/",
+    },
 }
 
 
@@ -98,7 +136,7 @@ def test_it_renders_every_template_in_bahasa_indonesia(jetis, template):
         email, whatsapp = _emit(template=template, context=context, dedupe_key=f"t:{template}")
 
     for message in (email, whatsapp):
-        key = context.get("tracking_code") or context["code"]
+        key = context.get("tracking_code") or context.get("code") or context["link"]
         assert key in message.body
         assert "{{" not in message.body and "{%" not in message.body
         assert "&#x27;" not in message.body and "&amp;" not in message.body  # plain text, not HTML-escaped

@@ -151,6 +151,44 @@ TEMPLATES: dict[str, Template] = {
         params=("name", "role", "kecamatan_name", "hours", "link"),
         defaults=_NAME,
     ),
+    # Staff alerts (accounts/alerts.py): to the staff member's own WhatsApp number, when chosen.
+    "staff_new_application": Template(
+        name="sipentol_petugas_permohonan_baru",
+        body=(
+            "Permohonan baru {{1}} ({{2}}) menunggu pemeriksaan. Batas waktu layanan: {{3}}. "
+            "Buka: {{4}} Berhenti menerima pemberitahuan ini: {{5}}"
+        ),
+        params=("service_name", "tracking_code", "due_date", "link", "unsubscribe_link"),
+    ),
+    "staff_completed": Template(
+        name="sipentol_petugas_permohonan_dilengkapi",
+        body=(
+            "Permohonan {{1}} ({{2}}) sudah dilengkapi pemohon dan menunggu pemeriksaan ulang. "
+            "Batas waktu layanan: {{3}}. Buka: {{4}} Berhenti menerima pemberitahuan ini: {{5}}"
+        ),
+        params=("service_name", "tracking_code", "due_date", "link", "unsubscribe_link"),
+    ),
+    "staff_sla_warning": Template(
+        name="sipentol_petugas_batas_waktu_dekat",
+        body=(
+            "Batas waktu layanan permohonan {{1}} ({{2}}) tinggal {{3}} hari kerja: {{4}}. "
+            "Buka: {{5}} Berhenti menerima pemberitahuan ini: {{6}}"
+        ),
+        params=("service_name", "tracking_code", "days_left", "due_date", "link", "unsubscribe_link"),
+    ),
+    "staff_sla_lapsed": Template(
+        name="sipentol_petugas_batas_waktu_lewat",
+        body=("{{1}} permohonan melewati batas waktu layanan: {{2}}. Berhenti menerima pemberitahuan ini: {{3}}"),
+        params=("count", "items", "unsubscribe_link"),
+    ),
+    "staff_signing_digest": Template(
+        name="sipentol_petugas_surat_menunggu_ttd",
+        body=(
+            "{{1}} surat menunggu tanda tangan Anda, paling lama sejak {{2}}. Tanda tangani dari ponsel: {{3}} "
+            "Berhenti menerima pemberitahuan ini: {{4}}"
+        ),
+        params=("count", "oldest_since", "link", "unsubscribe_link"),
+    ),
     # Meta's fixed authentication text (category AUTHENTICATION, "copy code" button).
     "otp_code": Template(
         name="sipentol_kode_verifikasi",
@@ -167,7 +205,12 @@ def parameter_text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         parts = []
         for n, item in enumerate(value, start=1):
-            if isinstance(item, dict):
+            if isinstance(item, dict) and "tracking_code" in item:
+                # an application in a staff alert's list: code, service, due date, link
+                text = f"{item['tracking_code']} ({item.get('service_name', '')}), batas {item.get('due_date', '')}"
+                if item.get("link"):
+                    text += f" {item['link']}"
+            elif isinstance(item, dict):
                 text = str(item.get("name") or "")
                 if item.get("reason"):
                     text += f" - {item['reason']}"

@@ -136,7 +136,8 @@ def test_it_renders_every_template_in_bahasa_indonesia(jetis, template):
         email, whatsapp = _emit(template=template, context=context, dedupe_key=f"t:{template}")
 
     for message in (email, whatsapp):
-        key = context.get("tracking_code") or context.get("code") or context["link"]
+        key = context.get("tracking_code") or context.get("code") or context.get("link")
+        key = key or context["items"][0]["tracking_code"]
         assert key in message.body
         assert "{{" not in message.body and "{%" not in message.body
         assert "&#x27;" not in message.body and "&amp;" not in message.body  # plain text, not HTML-escaped

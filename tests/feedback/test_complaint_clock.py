@@ -141,6 +141,8 @@ def test_public_complaint_pages_carry_no_nik_name_or_phone(jetis):
     status = citizen.post("/pengaduan/lacak/", {"reference": reference, "code": code}).content.decode()
     results = citizen.get("/survei/hasil/").content.decode()
     form = citizen.get("/pengaduan/lacak/").content.decode()
+    complaint_form = citizen.get("/pengaduan/").content.decode()
+    assert "memperlihatkan permohonan itu, dengan nama pemohonnya, kepada petugas" in complaint_form
 
     for page in (sent, form, results):
         assert NIK not in page and NAME not in page and PHONE not in page and "+6281234567890" not in page

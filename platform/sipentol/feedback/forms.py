@@ -82,7 +82,8 @@ class ComplaintForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_(
             "Rahasia: petugas tidak melihat nama dan kontak Anda; tanggapan tetap dikirim ke kontak Anda. "
-            "Anonim: nama dan kontak tidak disimpan; pantau tanggapan lewat halaman lacak pengaduan."
+            "Anonim: nama dan kontak tidak disimpan; pantau tanggapan lewat halaman lacak pengaduan. "
+            "Kode lacak permohonan yang Anda isi memperlihatkan permohonan itu, dengan nama pemohonnya, kepada petugas."
         ),
         error_messages={"required": _("Pilih cara identitas Anda disimpan.")},
     )

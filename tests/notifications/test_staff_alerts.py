@@ -113,6 +113,29 @@ def test_it_tells_only_the_assigned_verifier_by_whatsapp_when_the_citizen_comple
     assert whatsapp_api.requests == [request]  # the other verifier is not told
 
 
+def test_it_tells_every_verifier_when_nobody_is_assigned_to_a_completed_application(jetis):
+    from tests.applications.test_sla_agreement import _stored_pdf
+
+    with tenant_context(jetis):
+        first, second, camat = _staff(Role.VERIFIER), _staff(Role.VERIFIER), _staff(Role.CAMAT)
+        application = ApplicationFactory(status=Status.IN_REVIEW)
+        document = application.documents.current().first()
+        services.application_request_completion(
+            application=application,
+            actor=first,
+            items=[services.RequirementNote(document.requirement_code, "KK terpotong.")],
+        )
+        assert application.assigned_to_id is None
+
+        services.application_complete(
+            application=application, uploads={document.requirement_code: (document.requirement_name, _stored_pdf())}
+        )
+
+        told = OutboxMessage.objects.filter(dedupe_key__startswith=f"{application.pk}:staff:completed:")
+        assert sorted(told.values_list("recipient", flat=True)) == sorted([first.email, second.email])
+        assert camat.email not in told.values_list("recipient", flat=True)
+
+
 def test_it_sends_the_signers_one_digest_a_day_and_nothing_when_no_letter_waits(jetis, smtp_server):
     smtp_server.start()
     today = dt.date(2026, 8, 18)

@@ -63,10 +63,27 @@ def _params(request: dict) -> list[str]:
     return [p["text"] for p in request["json"]["template"]["components"][0]["parameters"]]
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATE_CONTEXTS))
+# Every message type that has a WhatsApp template, with the context its caller gives.
+CONTEXTS = {
+    **TEMPLATE_CONTEXTS,
+    "application_expired": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "deadline": "12 Desember 2026",
+        "link": "https://jetis.example/l/s3cr3t",
+    },
+    "complaint_responded": {
+        "reference": "ADU-2611-0042",
+        "status_label": "Selesai",
+        "response": "Terima kasih.\n\nLampu jalan sudah   diperbaiki      kemarin.",
+    },
+    "account_invitation": {"role": "Admin kecamatan", "link": "https://jetis.example/kantor/undangan/x/", "hours": 72},
+}
+
+
+@pytest.mark.parametrize("template", sorted(whatsapp.TEMPLATES))
 def test_it_sends_each_message_type_as_its_approved_template_which_the_stand_in_accepts(jetis, whatsapp_api, template):
     with tenant_context(jetis):
-        message = _emit(template, TEMPLATE_CONTEXTS[template], key=f"tpl:{template}")
+        message = _emit(template, CONTEXTS[template], key=f"tpl:{template}")
         outcome = outbox_deliver(message_id=message.pk)
 
     [request] = whatsapp_api.to(WA_NUMBER)

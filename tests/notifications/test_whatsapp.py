@@ -23,7 +23,7 @@ from sipentol.applications import services as application_services
 from sipentol.notifications import whatsapp
 from sipentol.notifications.models import OutboxMessage
 from sipentol.notifications.routing.models import ProviderMessage
-from sipentol.notifications.selectors import whatsapp_window_open
+from sipentol.notifications.selectors import outbox_undelivered, whatsapp_window_open
 from sipentol.notifications.services import (
     outbox_deliver,
     outbox_emit,
@@ -63,10 +63,27 @@ def _params(request: dict) -> list[str]:
     return [p["text"] for p in request["json"]["template"]["components"][0]["parameters"]]
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATE_CONTEXTS))
+# Every message type that has a WhatsApp template, with the context its caller gives.
+CONTEXTS = {
+    **TEMPLATE_CONTEXTS,
+    "application_expired": {
+        "tracking_code": "JTS-2611-7K3Q",
+        "deadline": "12 Desember 2026",
+        "link": "https://jetis.example/l/s3cr3t",
+    },
+    "complaint_responded": {
+        "reference": "ADU-2611-0042",
+        "status_label": "Selesai",
+        "response": "Terima kasih.\n\nLampu jalan sudah   diperbaiki      kemarin.",
+    },
+    "account_invitation": {"role": "Admin kecamatan", "link": "https://jetis.example/kantor/undangan/x/", "hours": 72},
+}
+
+
+@pytest.mark.parametrize("template", sorted(whatsapp.TEMPLATES))
 def test_it_sends_each_message_type_as_its_approved_template_which_the_stand_in_accepts(jetis, whatsapp_api, template):
     with tenant_context(jetis):
-        message = _emit(template, TEMPLATE_CONTEXTS[template], key=f"tpl:{template}")
+        message = _emit(template, CONTEXTS[template], key=f"tpl:{template}")
         outcome = outbox_deliver(message_id=message.pk)
 
     [request] = whatsapp_api.to(WA_NUMBER)
@@ -168,15 +185,19 @@ def test_it_refuses_free_text_outside_the_window_and_hands_the_message_to_sms(je
         outcome = outbox_deliver(message_id=message.pk)
         message.refresh_from_db()
         sms = OutboxMessage.objects.get(fallback_of=message)
+        undelivered_before = list(outbox_undelivered())
         sms_outcome = outbox_deliver(message_id=sms.pk)
+        undelivered_after = list(outbox_undelivered())
 
-    # then WhatsApp was never given free text, and the text went by SMS, once
+    # then WhatsApp was never given free text, and the text went by SMS, once; the operators'
+    # list of undelivered messages holds the WhatsApp row only until the SMS is sent
     assert whatsapp_api.to(WA_NUMBER) == []
     assert (outcome, message.status) == ("dead", "dead")
     assert "24-hour window is closed" in message.last_error
     assert (sms.channel, sms.dedupe_key, sms_outcome) == ("sms", message.dedupe_key, "sent")
     [request] = sms_gateway.to(SMS_NUMBER)
     assert request["form"]["message"] == "Catatan penting dari kantor kecamatan."
+    assert message in undelivered_before and message not in undelivered_after
 
 
 def test_it_sends_free_text_inside_the_window_the_citizen_opened(jetis, whatsapp_api, public_client):

@@ -47,8 +47,13 @@ UNDELIVERED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.DEAD, OutboxMes
 
 
 def outbox_undelivered() -> QuerySet[OutboxMessage]:
-    """The current kecamatan's undelivered messages, oldest first."""
-    return OutboxMessage.objects.filter(status__in=UNDELIVERED).order_by("created_at", "pk")
+    """The current kecamatan's undelivered messages, oldest first; a WhatsApp message whose SMS
+    fallback was sent reached the citizen, so it is not among them."""
+    return (
+        OutboxMessage.objects.filter(status__in=UNDELIVERED)
+        .exclude(fallback__status=OutboxMessage.Status.SENT)
+        .order_by("created_at", "pk")
+    )
 
 
 # ------------------------------------------------------------------ WhatsApp window, provider ids

@@ -257,7 +257,10 @@ def outbox_deliver(*, message_id: int) -> str:
         updated_at=timezone.now(),
     )
     if recorded and provider_message_id:
-        provider_message_register(message=message, provider_message_id=provider_message_id[:200])
+        try:
+            provider_message_register(message=message, provider_message_id=provider_message_id[:200])
+        except Exception:  # noqa: BLE001 - the message is sent; only its later reports would go unrouted
+            logger.exception("outbox message %s sent, but its provider id could not be registered", message.pk)
     return "sent"
 
 

@@ -106,10 +106,12 @@ def test_it_tells_only_the_assigned_verifier_by_whatsapp_when_the_citizen_comple
         rows = _deliver("staff_completed")
         assert [(r.channel, r.recipient) for r in rows] == [("whatsapp", "+6281255550101")]
     [request] = whatsapp_api.to("6281255550101")
-    body = request["json"]["text"]["body"]
-    assert application.tracking_code in body and "sudah dilengkapi pemohon" in body
-    assert f"/kantor/permohonan/{application.pk}/" in body
-    assert UNSUBSCRIBE.search(body)
+    # business-initiated: the approved template, its parameters filled from the alert
+    assert request["json"]["template"]["name"] == "sipentol_petugas_permohonan_dilengkapi"
+    params = [p["text"] for p in request["json"]["template"]["components"][0]["parameters"]]
+    assert params[1] == application.tracking_code
+    assert params[3].endswith(f"/kantor/permohonan/{application.pk}/")
+    assert UNSUBSCRIBE.search(params[4])
     assert whatsapp_api.requests == [request]  # the other verifier is not told
 
 

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     REVOKE_LETTER = "revoke_letter"
     MANAGE_DELEGATIONS = "manage_delegations"
     EDIT_LETTER_TEMPLATES = "edit_letter_templates"
+    MANAGE_SIGNERS = "manage_signers"  # signers' certificates (PKCS#12, BSrE enrolment), trusted root CAs
     # the kecamatan's configuration
     VIEW_SERVICES = "view_services"
     CONFIGURE_SERVICES = "configure_services"
@@ -72,6 +73,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.REVOKE_LETTER: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.MANAGE_DELEGATIONS: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.EDIT_LETTER_TEMPLATES: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.MANAGE_SIGNERS: frozenset({Role.ADMIN}),
     Capability.VIEW_SERVICES: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
@@ -120,6 +122,7 @@ class RegencyCapability(StrEnum):
     MANAGE_REGENCY_USERS = "manage_regency_users"  # invite, change role, deactivate, enrolment codes
     MANAGE_PLANS = "manage_plans"  # plans, quotas, subscriptions
     CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
+    EDIT_SIGNATURE_FOOTER = "edit_signature_footer"  # the footer of BSrE-signed letters (BSSN's wording)
     VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
 
 
@@ -135,6 +138,7 @@ REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
     RegencyCapability.MANAGE_REGENCY_USERS: _DISKOMINFO_ADMIN,
     RegencyCapability.MANAGE_PLANS: _DISKOMINFO_ADMIN,
     RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
+    RegencyCapability.EDIT_SIGNATURE_FOOTER: _DISKOMINFO_ADMIN,
     RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
 }
 assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)

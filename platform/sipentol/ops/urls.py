@@ -2,7 +2,15 @@ from django.urls import path
 
 from sipentol.accounts import signin
 
-from . import accounts_views, billing_views, golive_views, onboarding_views, privacy_views, template_views
+from . import (
+    accounts_views,
+    billing_views,
+    golive_views,
+    onboarding_views,
+    privacy_views,
+    signature_views,
+    template_views,
+)
 from . import views as ops_views
 
 app_name = "ops"
@@ -45,4 +53,6 @@ urlpatterns = [
     path("tagihan/laporan/<int:pk>/", billing_views.statement_download, name="statement-download"),
     path("privasi/", privacy_views.retention, name="retention"),
     path("privasi/simpan/", privacy_views.retention_set, name="retention-set"),
+    path("tanda-tangan/catatan-kaki/", signature_views.signature_footer, name="signature-footer"),
+    path("tanda-tangan/catatan-kaki/simpan/", signature_views.signature_footer_save, name="signature-footer-save"),
 ]

@@ -95,6 +95,7 @@ def office(jetis):
             "petugas": {"pk": member.pk},
             "undangan": {"token": invitation_token},
             "privasi": {"pk": privacy_request.pk},
+            "panduan": {"role": Role.CAMAT},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

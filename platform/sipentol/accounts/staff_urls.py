@@ -3,8 +3,8 @@ admin kecamatan's staff and office-profile pages. Assembled under /kantor/ by si
 
 from django.urls import path
 
+from . import manual_views, views
 from . import staff_admin_views as admin
-from . import views
 
 urlpatterns = [
     path("masuk/", views.login_view, name="login"),
@@ -21,4 +21,6 @@ urlpatterns = [
     path("petugas/<int:pk>/reset-2fa/", admin.staff_reset_two_factor, name="staff-admin-reset-2fa"),
     path("petugas/<int:pk>/kata-sandi/", admin.staff_reset_password, name="staff-admin-reset-password"),
     path("profil-kantor/", admin.office_profile, name="office-profile"),
+    path("panduan/", manual_views.staff_manual, name="staff-manual"),
+    path("panduan/<slug:role>/", manual_views.staff_manual, name="staff-manual-role"),
 ]

@@ -260,7 +260,7 @@ def staff_certificate(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("Penanda tangan didaftarkan untuk BSrE. Tekan \u201cUji ke BSrE\u201d untuk memeriksanya."),
+                    _("Penanda tangan didaftarkan untuk BSrE. Tekan “Uji ke BSrE” untuk memeriksanya."),
                 )
                 return redirect("staff:staff-admin-certificate", pk=member.pk)
         status = 400

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 DEFAULT_BSRE_FOOTER = (
-    "UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1: \u201cInformasi Elektronik dan/atau Dokumen Elektronik dan/atau "
-    "hasil cetaknya merupakan alat bukti hukum yang sah.\u201d\n"
+    "UU ITE No. 11 Tahun 2008 Pasal 5 ayat 1: “Informasi Elektronik dan/atau Dokumen Elektronik dan/atau "
+    "hasil cetaknya merupakan alat bukti hukum yang sah.”\n"
     "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan "
     "oleh BSrE."
 )

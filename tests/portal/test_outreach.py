@@ -115,7 +115,8 @@ def test_it_makes_a_one_page_leaflet_for_each_service_and_none_for_a_closed_one(
     closed = mojosari_client.get("/layanan/domisili/leaflet.pdf")
 
     assert leaflet.status_code == 200 and _pdf_pages(leaflet.content) == 1
-    text = _pdf_text(leaflet.content)
-    assert service.name in text and all(name in text for name in requirements)
-    assert "Kecamatan Mojosari" in text
+    # pdftotext breaks long names where the layout wrapped them: compare without spaces
+    squeezed = _pdf_text(leaflet.content).replace(" ", "")
+    assert all(name.replace(" ", "") in squeezed for name in [service.name, *requirements])
+    assert "KantorKecamatanMojosari" in squeezed
     assert closed.status_code == 404

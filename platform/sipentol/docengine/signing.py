@@ -186,7 +186,7 @@ class BsreRemoteSigner:
             if response.status_code in (400, 403):
                 detail = _bsre_api_message(response)
                 text = _("BSrE menolak permintaan: periksa NIK dan passphrase Anda, lalu coba lagi.")
-                raise SigningError(f"{text} ({_('BSrE')}: {detail})" if detail else text)
+                raise SigningError(f"{text} (BSrE: {detail})" if detail else text)
             raise SigningError(_("BSrE gagal menandatangani surat. Coba lagi beberapa saat lagi."))
         return response.content
 

@@ -66,6 +66,7 @@ def test_it_gives_up_on_a_silent_tsa_and_signs_when_the_batch_task_runs_again(je
 def test_it_gives_up_on_a_silent_bsre_and_tells_the_signer_to_try_again(settings):
     with SilentServer() as silent:
         settings.BSRE_URL = f"http://127.0.0.1:{silent.port}"
+        settings.BSRE_USERNAME, settings.BSRE_PASSWORD = "sipentol-mojokerto", "akun-aplikasi-bsre"
         settings.BSRE_TIMEOUT_SECONDS = LIMIT
         started = time.monotonic()
         with pytest.raises(SigningError) as refused:

@@ -112,6 +112,7 @@ def office(jetis):
             "undangan": {"token": invitation_token},
             "privasi": {"pk": privacy_request.pk},
             "skm": {"pk": follow_up.pk},
+            "panduan": {"role": Role.CAMAT},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

@@ -4,7 +4,6 @@ every manifest validated against the Kubernetes API schemas of a current release
 from __future__ import annotations
 
 import base64
-import re
 from pathlib import Path
 
 import helm_python as helm
@@ -12,30 +11,13 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from sipentol.lib import envvars
+
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "sipentol"
 PRODUCTION_VALUES = CHART / "ci" / "production-values.yaml"
 KUBERNETES_VERSION = "1.33.0"
-SECRET_ENV_NAMES = {
-    "SECRET_KEY",
-    "METRICS_TOKEN",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CELERY_BROKER_URL",
-    "S3_ACCESS_KEY",
-    "S3_SECRET_KEY",
-    "SMTP_USER",
-    "SMTP_PASSWORD",
-    "WHATSAPP_TOKEN",
-    "WHATSAPP_APP_SECRET",
-    "WHATSAPP_WEBHOOK_VERIFY_TOKEN",
-    "ZENZIVA_USERKEY",
-    "ZENZIVA_PASSKEY",
-    "SMS_REPORT_TOKEN",
-    "BSRE_USERNAME",
-    "BSRE_PASSWORD",
-    "SENTRY_DSN",
-}
+SECRET_ENV_NAMES = envvars.names("secret")  # the one list: sipentol/lib/envvars.py
 
 
 def _production_values() -> dict:
@@ -259,35 +241,4 @@ def test_it_rejects_bad_values_through_the_schema(change, complaint):
         chart.render(change, name="sipentol", namespace="sipentol", is_install=True)
 
 
-def _names_settings_read() -> set[str]:
-    """Every environment variable the settings read (`env`, `envint`, `envbool` of lib/env.py),
-    from their source: the chart must speak the same names as the code."""
-    names = set()
-    for path in (ROOT / "platform" / "sipentol" / "settings").glob("*.py"):
-        names |= set(re.findall(r"\benv(?:int|bool)?\(\s*\"([A-Z][A-Z0-9_]*)\"", path.read_text()))
-    # and gunicorn's configuration (deploy/gunicorn.conf.py, os.environ.get)
-    gunicorn = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
-    return names | set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", gunicorn))
-
-
-# Read by something else than our code: Django, Python, prometheus_client's multiprocess mode, and
-# the home and cache folders fontconfig (WeasyPrint) writes to on a read-only root file system.
-NOT_SETTINGS = {
-    "DJANGO_SETTINGS_MODULE",
-    "PYTHONUNBUFFERED",
-    "PYTHONDONTWRITEBYTECODE",
-    "PROMETHEUS_MULTIPROC_DIR",
-    "HOME",
-    "XDG_CACHE_HOME",
-}
-
-
-def test_it_supplies_only_environment_variables_the_settings_read(production):
-    read = _names_settings_read()
-    config = set(_one(production, "ConfigMap", "sipentol")["data"])
-    container = _one(production, "Deployment", "sipentol-web")["spec"]["template"]["spec"]["containers"][0]
-    supplied = config | {e["name"] for e in container["env"]}
-
-    assert "BSRE_USERNAME" in read and "BSRE_PASSWORD" in read
-    assert sorted(supplied - read - NOT_SETTINGS) == []
-    assert sorted(SECRET_ENV_NAMES - read) == []
+# Which variables the chart sets, requires and accepts: tests/deploy/test_envvars.py.

@@ -4,6 +4,7 @@ BSrE stand-in that really signs, Jetis staff with their certificates."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import subprocess
 import threading
@@ -45,17 +46,42 @@ def bsre_server(test_pki):
         signing_key=key,
         cert_registry=SimpleCertificateStore.from_certs([test_pki.arch.get_cert("kecamatan-ca")]),
     )
-    state = SimpleNamespace(requests=[], passphrase="rahasia-bsre-123", nik="3516165505800002")
+    state = SimpleNamespace(
+        requests=[],
+        passphrase="rahasia-bsre-123",
+        nik="3516165505800002",
+        user_id="sri.rahayu@mojokertokab.go.id",
+        # The regency's account with the API (BSRE_USERNAME/BSRE_PASSWORD), HTTP basic auth as BSrE's.
+        username="sipentol-mojokerto",
+        password="akun-aplikasi-bsre-456",
+        certificate_pem=test_pki.cert_pem("sekcam"),
+    )
+
+    def refused(status: int, message: str, code: int) -> Response:
+        body = json.dumps({"error": message, "message": message, "status_code": code})
+        return Response(body, status=status, content_type="application/json")
 
     @Request.application
     def app(request):
+        auth = request.authorization
+        if not auth or (auth.username, auth.password) != (state.username, state.password):
+            return refused(401, "Unauthorized", 1001)
+        if request.method == "GET" and request.path.startswith("/api/user/status/"):
+            if request.path.rsplit("/", 1)[-1] != state.nik:
+                body = {"status": "NOT_REGISTERED", "message": "Pengguna tidak terdaftar"}
+                return Response(json.dumps(body), content_type="application/json")
+            body = {
+                "status": "ISSUE",
+                "message": "Sertifikat aktif",
+                "user_id": state.user_id,
+                "certificate": state.certificate_pem,
+            }
+            return Response(json.dumps(body), content_type="application/json")
         if request.path != "/api/sign/pdf" or request.method != "POST":
-            return Response('{"error": "not found"}', status=404, content_type="application/json")
+            return refused(404, "not found", 404)
         state.requests.append({"nik": request.form.get("nik"), "tampilan": request.form.get("tampilan")})
         if request.form.get("nik") != state.nik or request.form.get("passphrase") != state.passphrase:
-            return Response(
-                '{"error": "Passphrase anda salah", "status_code": 2031}', status=400, content_type="application/json"
-            )
+            return refused(400, "Passphrase anda salah", 2031)
         pdf = request.files["file"].read()
         # pades_sign timestamps with settings.SIGNING_TSA_URL, like BSrE's own TSA would.
         return Response(pades_sign(pdf, signer, reason="BSrE", location="Indonesia"), content_type="application/pdf")

@@ -129,6 +129,7 @@ def test_it_signs_through_the_bsre_api_without_keeping_the_passphrase(
     from .conftest import sktm_data
 
     settings.BSRE_URL = bsre_server.url
+    settings.BSRE_USERNAME, settings.BSRE_PASSWORD = bsre_server.username, bsre_server.password
     with tenant_context(letters_env.kecamatan):
         signer_credential_bsre(user=letters_env.camat, nik=bsre_server.nik)
         letter = letter_submit_for_signature(

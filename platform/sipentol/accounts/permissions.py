@@ -34,6 +34,7 @@ class Capability(StrEnum):
     REVOKE_LETTER = "revoke_letter"
     MANAGE_DELEGATIONS = "manage_delegations"
     EDIT_LETTER_TEMPLATES = "edit_letter_templates"
+    MANAGE_SIGNERS = "manage_signers"  # signers' certificates (PKCS#12, BSrE enrolment), trusted root CAs
     # the kecamatan's configuration
     VIEW_SERVICES = "view_services"
     CONFIGURE_SERVICES = "configure_services"
@@ -79,6 +80,7 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.REVOKE_LETTER: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.MANAGE_DELEGATIONS: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.EDIT_LETTER_TEMPLATES: frozenset({Role.CAMAT, Role.ADMIN}),
+    Capability.MANAGE_SIGNERS: frozenset({Role.ADMIN}),
     Capability.VIEW_SERVICES: frozenset({Role.CAMAT, Role.ADMIN}),
     Capability.CONFIGURE_SERVICES: frozenset({Role.ADMIN}),
     Capability.MANAGE_STAFF: frozenset({Role.ADMIN}),
@@ -131,6 +133,7 @@ class RegencyCapability(StrEnum):
     MANAGE_PLANS = "manage_plans"  # plans, quotas, subscriptions
     CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
     CONFIGURE_COMPLAINT_DEADLINES = "configure_complaint_deadlines"  # SP4N-LAPOR! deadlines (working days)
+    EDIT_SIGNATURE_FOOTER = "edit_signature_footer"  # the footer of BSrE-signed letters (BSSN's wording)
     VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
 
 
@@ -147,6 +150,7 @@ REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
     RegencyCapability.MANAGE_PLANS: _DISKOMINFO_ADMIN,
     RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
     RegencyCapability.CONFIGURE_COMPLAINT_DEADLINES: _DISKOMINFO_ADMIN,
+    RegencyCapability.EDIT_SIGNATURE_FOOTER: _DISKOMINFO_ADMIN,
     RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
 }
 assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)

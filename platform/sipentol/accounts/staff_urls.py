@@ -3,7 +3,7 @@ admin kecamatan's staff and office-profile pages. Assembled under /kantor/ by si
 
 from django.urls import path
 
-from . import alert_views, views
+from . import alert_views, manual_views, views
 from . import staff_admin_views as admin
 
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("profil-kantor/", admin.office_profile, name="office-profile"),
     path("pemberitahuan/", alert_views.alerts_page, name="alerts"),
     path("pemberitahuan/berhenti/<str:token>/", alert_views.alerts_unsubscribe, name="alerts-unsubscribe"),
+    path("panduan/", manual_views.staff_manual, name="staff-manual"),
+    path("panduan/<slug:role>/", manual_views.staff_manual, name="staff-manual-role"),
 ]

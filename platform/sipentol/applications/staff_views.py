@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services_catalog.configured.models import KecamatanService
@@ -27,6 +28,7 @@ from services_catalog.configured.selectors import service_get, service_list
 from sipentol.accounts.decorators import staff_required
 from sipentol.accounts.permissions import Capability, can, roles_with
 from sipentol.accounts.services import authenticator_code_ok
+from sipentol.docengine.signing import SigningError
 from sipentol.letters import selectors as letter_selectors
 from sipentol.letters import services as letter_services
 from sipentol.lib.errors import error_text
@@ -302,30 +304,53 @@ def application_letter_pdf(request, pk: int):
 
 
 @staff_required(capability=Capability.SIGN_LETTERS)
+@sensitive_post_parameters("passphrase")
+@sensitive_variables("passphrase")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signing_queue(request):
     """The Camat's (or a delegate's) queue: sign one letter or a batch after one TOTP code.
 
-    The signing itself runs as one Celery task per letter (tasks.sign_batch_item, which also
-    issues the application); this page shows each batch's progress and refreshes itself until
-    it is done.
+    With a local certificate the signing runs as one Celery task per letter (tasks.sign_batch_item,
+    which also issues the application); this page shows each batch's progress and refreshes itself
+    until it is done. A BSrE signer types their BSrE passphrase, which is never stored nor queued:
+    their letters are signed here, in the request, and BSrE's refusal is shown as it is.
     """
     waiting = letter_selectors.letters_awaiting_signature().exclude(pk__in=letter_selectors.letters_in_pending_batch())
+    credential = letter_selectors.signer_credential_active(user=request.user)
+    bsre = credential is not None and credential.kind == credential.Kind.BSRE
     try:
         capacity = letter_services.signing_capacity(request.user, on=timezone.localdate())
     except letter_services.SigningRefused as exc:
         capacity, refusal = None, str(exc)
     else:
         refusal = ""
+    if not refusal and credential is None:
+        refusal = _("Anda belum memiliki sertifikat tanda tangan elektronik. Hubungi admin kecamatan.")
     if request.method == "POST":
         chosen = list(waiting.filter(uuid__in=request.POST.getlist("letters")))
+        passphrase = request.POST.get("passphrase", "")
         if not chosen:
             messages.error(request, _("Pilih minimal satu surat yang akan ditandatangani."))
         elif not authenticator_code_ok(user=request.user, token=request.POST.get("otp", "")):
             messages.error(
                 request, _("Kode verifikasi salah atau sudah dipakai. Masukkan kode baru dari aplikasi autentikator.")
             )
+        elif bsre:
+            signed = 0
+            for letter in chosen:
+                try:
+                    services.application_letter_sign(
+                        letter=letter, signer_user=request.user, second_factor_ok=True, passphrase=passphrase
+                    )
+                except (letter_services.SigningRefused, ValidationError, PermissionDenied, SigningError) as exc:
+                    messages.error(request, error_text(exc))
+                    break  # the same passphrase or account would be refused for the next letter too
+                signed += 1
+            if signed:
+                messages.success(
+                    request, _("%(n)d surat ditandatangani melalui BSrE dan dikirim ke pemohon.") % {"n": signed}
+                )
         else:
             try:
                 services.application_signing_batch_start(
@@ -348,6 +373,7 @@ def signing_queue(request):
             "letters": waiting,
             "capacity": capacity,
             "refusal": refusal,
+            "bsre": bsre,
             "batches": batches,
             "in_progress": any(b.signed + b.failed < b.total for b in batches),
         },

@@ -11,6 +11,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class CertificateInfo:
@@ -107,3 +109,63 @@ def signer_certificate_issue(
         b"signer", key, cert, [ca_cert], serialization.BestAvailableEncryption(password)
     )
     return p12, password
+
+
+@dataclass(frozen=True)
+class CaCertificate:
+    certificate_pem: str
+    subject: str
+    fingerprint_sha256: str
+    valid_to: dt.datetime
+    self_signed: bool  # a root; else an intermediate, trusted only through a root
+
+
+class NotACaCertificate(ValueError):
+    """The bytes are not one X.509 CA certificate (PEM or DER); str(exc) says why, for a person."""
+
+
+def certificate_pem_info(certificate_pem: str) -> CertificateInfo:
+    """Validity of a PEM certificate (a BSrE signer's, as the API gave it)."""
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+    return CertificateInfo(
+        certificate_pem=certificate_pem, valid_from=cert.not_valid_before_utc, valid_to=cert.not_valid_after_utc
+    )
+
+
+def ca_certificate_parse(data: bytes) -> CaCertificate:
+    """One CA certificate from PEM or DER bytes; raises NotACaCertificate for anything else
+    (garbage, a key, a signer's own certificate without basicConstraints CA=true)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        cert = (
+            x509.load_pem_x509_certificate(data)
+            if data.lstrip().startswith(b"-----BEGIN")
+            else x509.load_der_x509_certificate(data)
+        )
+    except ValueError:
+        raise NotACaCertificate(
+            _("Berkas ini bukan sertifikat X.509 (PEM atau DER). Unggah berkas .crt, .cer atau .pem dari penerbit.")
+        ) from None
+    try:
+        is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    if not is_ca:
+        raise NotACaCertificate(
+            _(
+                "Sertifikat ini bukan sertifikat CA (akar atau antara): "
+                "sertifikat penanda tangan tidak dipasang di sini."
+            )
+        )
+    return CaCertificate(
+        certificate_pem=cert.public_bytes(Encoding.PEM).decode(),
+        subject=cert.subject.rfc4514_string(),
+        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(),
+        valid_to=cert.not_valid_after_utc,
+        self_signed=cert.issuer == cert.subject,
+    )

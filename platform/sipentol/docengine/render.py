@@ -155,11 +155,13 @@ def letter_html(
     verify_url: str | None,
     logo: tuple[bytes, str] | None = None,
     trial: bool = False,
+    footer_lines: list[str] | None = None,
 ) -> str:
     """The whole letter as HTML (letterhead, number, sandboxed body, signature block, QR).
 
     `logo` is the kecamatan's letterhead image (bytes, content type), embedded as a data: URI;
     without it the regency's fixed logo. `trial` marks the letter "UJI COBA" on every page.
+    `footer_lines` close the letter in small print (the BSrE footer of letters signed through BSrE).
     """
     context = {
         "data": plain_value(data),
@@ -181,6 +183,7 @@ def letter_html(
                     "extra_css": _css_text(css),
                     "logo_url": _logo_uri(logo),
                     "trial": trial,
+                    "footer_lines": footer_lines or [],
                     "signature": signature,
                     "qr": qr_data_uri(verify_url) if verify_url else "",
                     "verify_url": verify_url or "",

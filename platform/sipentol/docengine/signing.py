@@ -113,6 +113,59 @@ def cached_key_signer(simple_signer):
     )
 
 
+def _bsre_json(response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _bsre_api_message(response) -> str:
+    """The API's own error text (`message` or `error` of its JSON), short and single-line: shown
+    to the admin or the signer so they can tell a wrong passphrase from an expired certificate."""
+    body = _bsre_json(response)
+    text = str(body.get("message") or body.get("error") or "")
+    return " ".join(text.split())[:200]
+
+
+def _bsre_request(method: str, path: str, **kwargs):
+    """One call to the BSrE API with the regency's account (BSRE_USERNAME/BSRE_PASSWORD).
+
+    Raises SigningError, in words for a person, when BSrE is not configured, cannot be reached,
+    or refuses the regency's account (HTTP 401): then no signer can do anything about it.
+    """
+    import requests
+
+    if not settings.BSRE_URL:
+        raise SigningError(_("Layanan BSrE belum dikonfigurasi (BSRE_URL kosong). Hubungi admin Diskominfo."))
+    if not settings.BSRE_USERNAME or not settings.BSRE_PASSWORD:
+        raise SigningError(
+            _("Akun aplikasi untuk BSrE belum diisi (BSRE_USERNAME/BSRE_PASSWORD). Hubungi admin Diskominfo.")
+        )
+    try:
+        response = requests.request(
+            method,
+            settings.BSRE_URL.rstrip("/") + path,
+            auth=(settings.BSRE_USERNAME, settings.BSRE_PASSWORD),
+            timeout=settings.BSRE_TIMEOUT_SECONDS,
+            **kwargs,
+        )
+    except requests.RequestException as exc:
+        # Only the exception type: its text could carry the request.
+        log.warning("BSrE unreachable: %s", type(exc).__name__)
+        raise SigningError(_("Layanan BSrE tidak dapat dihubungi. Coba lagi beberapa saat lagi.")) from None
+    if response.status_code == 401:
+        log.warning("BSrE refused the application account (HTTP 401)")
+        raise SigningError(
+            _(
+                "BSrE menolak akun aplikasi kabupaten (BSRE_USERNAME/BSRE_PASSWORD salah atau tidak aktif). "
+                "Hubungi admin Diskominfo."
+            )
+        )
+    return response
+
+
 class BsreRemoteSigner:
     """Client of a BSrE-like signing API: POST {BSRE_URL}/api/sign/pdf (multipart)."""
 
@@ -120,31 +173,56 @@ class BsreRemoteSigner:
         self.nik = nik
 
     def sign(self, pdf: bytes, *, passphrase: str | None, reason: str, location: str) -> bytes:
-        import requests
-
-        if not settings.BSRE_URL:
-            raise SigningError(_("Layanan BSrE belum dikonfigurasi. Hubungi admin Diskominfo."))
         if not passphrase:
             raise SigningError(_("Masukkan passphrase BSrE Anda untuk menandatangani."))
-        auth = (settings.BSRE_USERNAME, settings.BSRE_PASSWORD) if settings.BSRE_USERNAME else None
-        try:
-            response = requests.post(
-                settings.BSRE_URL.rstrip("/") + "/api/sign/pdf",
-                files={"file": ("surat.pdf", pdf, "application/pdf")},
-                data={"nik": self.nik, "passphrase": passphrase, "tampilan": "invisible"},
-                auth=auth,
-                timeout=settings.BSRE_TIMEOUT_SECONDS,
-            )
-        except requests.RequestException as exc:
-            # Only the exception type: its text could carry the request.
-            log.warning("BSrE unreachable: %s", type(exc).__name__)
-            raise SigningError(_("Layanan BSrE tidak dapat dihubungi. Coba lagi beberapa saat lagi.")) from None
+        response = _bsre_request(
+            "POST",
+            "/api/sign/pdf",
+            files={"file": ("surat.pdf", pdf, "application/pdf")},
+            data={"nik": self.nik, "passphrase": passphrase, "tampilan": "invisible"},
+        )
         if response.status_code != 200 or not response.content.startswith(b"%PDF"):
             log.warning("BSrE refused to sign (HTTP %s)", response.status_code)
-            if response.status_code in (400, 401, 403):
-                raise SigningError(_("BSrE menolak permintaan: periksa NIK dan passphrase Anda, lalu coba lagi."))
+            if response.status_code in (400, 403):
+                detail = _bsre_api_message(response)
+                text = _("BSrE menolak permintaan: periksa NIK dan passphrase Anda, lalu coba lagi.")
+                raise SigningError(f"{text} (BSrE: {detail})" if detail else text)
             raise SigningError(_("BSrE gagal menandatangani surat. Coba lagi beberapa saat lagi."))
         return response.content
+
+
+@dataclass
+class BsreUserStatus:
+    """What BSrE says about one signer (GET /api/user/status/<nik>)."""
+
+    ok: bool
+    message: str
+    certificate_pem: str = ""
+
+
+def bsre_user_status(*, nik: str, user_id: str = "") -> BsreUserStatus:
+    """Ask BSrE whether the signer with this NIK has an active certificate (the enrolment page's
+    "test" button). `ok` only for status ISSUE and, when BSrE names the account, the same user id;
+    otherwise `message` is the API's own words. Raises SigningError when BSrE itself cannot be used."""
+    response = _bsre_request("GET", f"/api/user/status/{nik}")
+    detail = _bsre_api_message(response)
+    if response.status_code != 200:
+        return BsreUserStatus(
+            ok=False, message=detail or _("BSrE menjawab HTTP %(code)s.") % {"code": response.status_code}
+        )
+    body = _bsre_json(response)
+    status = str(body.get("status", "")).upper()
+    if status != "ISSUE":
+        return BsreUserStatus(
+            ok=False, message=detail or _("Sertifikat belum aktif (status BSrE: %(s)s).") % {"s": status or "-"}
+        )
+    if user_id and body.get("user_id") and str(body["user_id"]) != user_id:
+        return BsreUserStatus(
+            ok=False, message=_("NIK ini terdaftar di BSrE dengan ID pengguna lain. Periksa ID pengguna BSrE.")
+        )
+    return BsreUserStatus(
+        ok=True, message=detail or _("Sertifikat aktif."), certificate_pem=str(body.get("certificate") or "")
+    )
 
 
 def pades_sign(pdf: bytes, simple_signer, *, reason: str, location: str) -> bytes:
@@ -221,8 +299,9 @@ def load_certificates(pems: list[str]):
     return certs
 
 
-def pdf_signature_check(pdf: bytes, *, trust_pems: list[str]) -> SignatureCheck:
-    """Validate the (last) signature of `pdf` against the given CA certificates."""
+def pdf_signature_check(pdf: bytes, *, trust_pems: list[str], intermediate_pems: list[str] = ()) -> SignatureCheck:
+    """Validate the (last) signature of `pdf` against the given root certificates; intermediates
+    may complete a chain but are never trusted on their own."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -237,6 +316,7 @@ def pdf_signature_check(pdf: bytes, *, trust_pems: list[str]) -> SignatureCheck:
         return SignatureCheck(valid=False, problems=["unsigned"])
     context = ValidationContext(
         trust_roots=load_certificates(trust_pems),
+        other_certs=load_certificates(list(intermediate_pems)),
         allow_fetching=settings.LETTERS_VERIFY_FETCH_REVOCATION,
         revocation_mode="soft-fail",
     )

@@ -135,8 +135,14 @@ class SignerCredential(models.Model):
     # PKCS#12 and its password, each encrypted with SIGNING_KEY_ENCRYPTION_KEY (docengine/crypto.py).
     p12_encrypted = models.BinaryField(null=True, blank=True)
     p12_password_encrypted = models.BinaryField(null=True, blank=True)
-    # BSrE signs for a person identified by NIK; the passphrase is asked at each signing.
+    # BSrE signs for a person identified by NIK; the passphrase is asked at each signing. The NIK
+    # is shown masked on every page (`masked_nik`); the user id is the signer's account at BSrE.
     bsre_nik = models.CharField(max_length=16, blank=True)
+    bsre_user_id = models.CharField(max_length=120, blank=True)
+    # The last "test" call to BSrE from the enrolment page: when, and what BSrE answered.
+    bsre_checked_at = models.DateTimeField(null=True, blank=True)
+    bsre_check_ok = models.BooleanField(null=True, blank=True)
+    bsre_check_message = models.CharField(max_length=300, blank=True)
     certificate_pem = models.TextField(blank=True)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_to = models.DateTimeField(null=True, blank=True)
@@ -149,12 +155,33 @@ class SignerCredential(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
 
+    @property
+    def masked_nik(self) -> str:
+        nik = self.bsre_nik or ""
+        return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) >= 8 else "*" * len(nik)
+
 
 class TrustAnchor(models.Model):
-    """A CA certificate this kecamatan trusts when verifying its letters (its own CA)."""
+    """A CA certificate this kecamatan trusts when verifying its letters: a root (trust anchor) or
+    an intermediate (a link in the chain, trusted only through a root). The row is its own record
+    of who registered it and when; a removed certificate keeps its row (`removed_at`)."""
+
+    class Kind(models.TextChoices):
+        ROOT = "root", _("Sertifikat akar (root CA)")
+        INTERMEDIATE = "intermediate", _("Sertifikat antara (intermediate CA)")
 
     name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ROOT)
     certificate_pem = models.TextField()
+    fingerprint_sha256 = models.CharField(max_length=64, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The development CA keeps its key here (encrypted) to issue signer certificates.
     private_key_encrypted = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

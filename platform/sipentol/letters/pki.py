@@ -39,11 +39,16 @@ def signer_credential_import_p12(*, user, p12: bytes, password: bytes | None) ->
         )
 
 
-def signer_credential_bsre(*, user, nik: str, certificate_pem: str = "") -> SignerCredential:
+def signer_credential_bsre(*, user, nik: str, user_id: str = "", certificate_pem: str = "") -> SignerCredential:
+    """The signer's BSrE enrolment (NIK and BSrE user id); it replaces their active credential."""
     with transaction.atomic():
         SignerCredential.objects.filter(user=user, is_active=True).update(is_active=False)
         return SignerCredential.objects.create(
-            user=user, kind=SignerCredential.Kind.BSRE, bsre_nik=nik, certificate_pem=certificate_pem
+            user=user,
+            kind=SignerCredential.Kind.BSRE,
+            bsre_nik=nik,
+            bsre_user_id=user_id,
+            certificate_pem=certificate_pem,
         )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -109,8 +110,57 @@ def letter_get_public(uuid) -> Letter | None:
     return Letter.objects.filter(uuid=uuid, status__in=PUBLIC_STATUSES).select_related("replaced_by").first()
 
 
-def trust_anchor_pems() -> list[str]:
-    return list(TrustAnchor.objects.values_list("certificate_pem", flat=True))
+def trust_anchor_pems(kind: str = TrustAnchor.Kind.ROOT) -> list[str]:
+    """The kecamatan's registered (not removed) root or intermediate certificates."""
+    return list(
+        TrustAnchor.objects.filter(kind=kind, removed_at__isnull=True).values_list("certificate_pem", flat=True)
+    )
+
+
+def trust_anchors_for_admin() -> QuerySet[TrustAnchor]:
+    """Registered certificates for the signers page, the newest first (the key of a dev CA is never read)."""
+    return (
+        TrustAnchor.objects.filter(removed_at__isnull=True)
+        .select_related("added_by")
+        .defer("private_key_encrypted")
+        .order_by("kind", "-created_at")
+    )
+
+
+# How long before a certificate's end the signers page warns the admin kecamatan.
+EXPIRY_WARNING_DAYS = 30
+
+
+@dataclass
+class SignerRow:
+    user: object
+    credential: SignerCredential | None
+    expires_soon: bool
+    expired: bool
+
+
+def signers_for_admin(user_ids) -> list[SignerRow]:
+    """Each given signer with their active credential and whether its certificate ends within
+    EXPIRY_WARNING_DAYS (or has ended): the signers page of the admin kecamatan. The caller
+    chooses who may sign (accounts' permission table), letters only reads the credentials."""
+    now = timezone.now()
+    active = {
+        c.user_id: c
+        for c in SignerCredential.objects.filter(user_id__in=list(user_ids), is_active=True).order_by("created_at")
+    }
+    rows = []
+    for user in get_user_model().objects.filter(pk__in=list(user_ids)).order_by("first_name", "username"):
+        credential = active.get(user.pk)
+        valid_to = credential.valid_to if credential else None
+        rows.append(
+            SignerRow(
+                user=user,
+                credential=credential,
+                expired=bool(valid_to and valid_to <= now),
+                expires_soon=bool(valid_to and now < valid_to <= now + dt.timedelta(days=EXPIRY_WARNING_DAYS)),
+            )
+        )
+    return rows
 
 
 def letter_verify_upload(*, letter: Letter, pdf_bytes: bytes) -> VerificationResult:
@@ -118,7 +168,9 @@ def letter_verify_upload(*, letter: Letter, pdf_bytes: bytes) -> VerificationRes
     from sipentol.docengine.signing import pdf_signature_check
 
     exact = bool(letter.signed_sha256) and hashlib.sha256(pdf_bytes).hexdigest() == letter.signed_sha256
-    check = pdf_signature_check(pdf_bytes, trust_pems=trust_anchor_pems())
+    check = pdf_signature_check(
+        pdf_bytes, trust_pems=trust_anchor_pems(), intermediate_pems=trust_anchor_pems(TrustAnchor.Kind.INTERMEDIATE)
+    )
     in_force = letter.status == Letter.Status.SIGNED
     if exact and check.valid and in_force:
         message = _("Berkas ini sama persis dengan surat yang diterbitkan dan tanda tangan elektroniknya sah.")

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_letter_classification
@@ -22,7 +23,10 @@ from sipentol.accounts.models import StaffEvent
 from sipentol.accounts.permissions import Capability, can
 from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
+from sipentol.docengine.pki import NotACaCertificate, ca_certificate_parse, certificate_pem_info
+from sipentol.docengine.signing import BsreUserStatus, SigningError, bsre_user_status
 from sipentol.lib import storage
+from sipentol.lib.signature_footer import bsre_footer_lines
 from tenants.selectors import kecamatan_url
 from tenants.services import ops_event_record
 
@@ -38,6 +42,7 @@ from .models import (
     SigningBatch,
     SigningBatchItem,
     SigningDelegation,
+    TrustAnchor,
 )
 from .selectors import letter_template_is_stale_default, letter_templates_from_regency_template
 from .signers import adapter_for
@@ -131,8 +136,12 @@ def letterhead_logo() -> tuple[bytes, str] | None:
     return storage.get(row.logo_key), row.logo_content_type
 
 
-def _render(letter: Letter, template: LetterTemplate, *, signature: dict | None, on: dt.date) -> bytes:
+def _render(
+    letter: Letter, template: LetterTemplate, *, signature: dict | None, on: dt.date, bsre: bool = False
+) -> bytes:
+    """The letter's PDF; signed through BSrE, it carries the BSrE footer (lib/signature_footer)."""
     return render.render_letter_pdf(
+        footer_lines=bsre_footer_lines() if bsre else None,
         logo=letterhead_logo(),
         trial=letter.is_trial,
         body_html=template.html,
@@ -305,7 +314,9 @@ def letter_sign(
             "position": getattr(profile, "position", "") or _("Sekretaris Kecamatan"),
         }
         letter.content_sha256 = _content_hash(letter, template, signature, today)
-        pdf = _render(letter, template, signature=signature, on=today)
+        pdf = _render(
+            letter, template, signature=signature, on=today, bsre=credential.kind == SignerCredential.Kind.BSRE
+        )
         signed = adapter_for(credential).sign(
             pdf,
             passphrase=passphrase,
@@ -482,7 +493,7 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
     credential. Only for a role the permission table lets sign; recorded in the staff member's
     history (accounts' StaffEvent), never with the password."""
     if not can(user, Capability.SIGN_LETTERS):
-        raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu."))
+        raise ValidationError(str(SIGNER_ROLE_REFUSAL))
     if not p12:
         raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
     if len(p12) > MAX_P12_BYTES:
@@ -509,6 +520,115 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
             details={"valid_to": credential.valid_to.isoformat() if credential.valid_to else ""},
         )
     return credential
+
+
+# Who may hold a credential is the permission table's SIGN_LETTERS (signing as Camat or by delegation).
+SIGNER_ROLE_REFUSAL = _l("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
+
+
+def _audit(*, actor, action: str, target: str = "", details: dict | None = None) -> None:
+    """One line of the audit trail (tenants' OpsEvent, the one audit shape), never with a NIK or secret."""
+    ops_event_record(
+        kecamatan=_kecamatan(),
+        actor=f"{actor.get_username()}@{_kecamatan().slug}",
+        action=action,
+        target=target,
+        details=details,
+    )
+
+
+def signer_bsre_enrol(*, actor, user, nik: str, user_id: str) -> SignerCredential:
+    """Enrol a signer with BSrE (their NIK and BSrE user id); it replaces their active credential.
+    Any role that may sign (as Camat or by delegation) can hold one. Audited without the NIK."""
+    if not can(user, Capability.SIGN_LETTERS):
+        raise ValidationError(str(SIGNER_ROLE_REFUSAL))
+    nik, user_id = (nik or "").strip(), (user_id or "").strip()
+    if not _NIK_RE.match(nik):
+        raise ValidationError(_("NIK penanda tangan harus 16 angka, sama dengan NIK yang terdaftar di BSrE."))
+    if not user_id or len(user_id) > 120:
+        raise ValidationError(_("Isi ID pengguna BSrE penanda tangan (akun yang didaftarkan di BSrE)."))
+    with transaction.atomic():
+        credential = pki.signer_credential_bsre(user=user, nik=nik, user_id=user_id)
+        staff_event_record(
+            actor=actor, staff=user, action=StaffEvent.Action.CERTIFICATE_UPLOADED, details={"kind": "bsre"}
+        )
+        _audit(actor=actor, action="bsre_signer_enrolled", target=user.get_username())
+    return credential
+
+
+def signer_bsre_check(*, actor, credential: SignerCredential) -> BsreUserStatus:
+    """The enrolment page's "test" button: ask BSrE about this signer and keep its answer (and the
+    certificate's validity when BSrE gives the certificate). A BSrE that cannot be used (not
+    configured, unreachable, the regency's account refused) is an answer too, shown as it is."""
+    try:
+        status = bsre_user_status(nik=credential.bsre_nik, user_id=credential.bsre_user_id)
+    except SigningError as exc:
+        status = BsreUserStatus(ok=False, message=str(exc))
+    with transaction.atomic():
+        credential.bsre_checked_at = timezone.now()
+        credential.bsre_check_ok = status.ok
+        credential.bsre_check_message = status.message[:300]
+        fields = ["bsre_checked_at", "bsre_check_ok", "bsre_check_message"]
+        if status.certificate_pem:
+            try:
+                info = certificate_pem_info(status.certificate_pem)
+            except ValueError:
+                pass  # BSrE's answer stands; only the validity stays unknown
+            else:
+                credential.certificate_pem, credential.valid_from, credential.valid_to = (
+                    info.certificate_pem,
+                    info.valid_from,
+                    info.valid_to,
+                )
+                fields += ["certificate_pem", "valid_from", "valid_to"]
+        credential.save(update_fields=fields)
+        _audit(
+            actor=actor,
+            action="bsre_signer_checked",
+            target=credential.user.get_username(),
+            details={"ok": status.ok},
+        )
+    return status
+
+
+MAX_CA_CERTIFICATE_BYTES = 64 * 1024
+
+
+def trust_anchor_register(*, actor, data: bytes, name: str = "") -> TrustAnchor:
+    """Register a root or intermediate CA certificate (PEM or DER) used to validate this
+    kecamatan's signed letters; a self-signed certificate is a root, any other an intermediate.
+    Refuses garbage, a signer's certificate and a certificate already registered. Audited."""
+    if not data:
+        raise ValidationError(_("Pilih berkas sertifikat CA (.crt, .cer atau .pem)."))
+    if len(data) > MAX_CA_CERTIFICATE_BYTES:
+        raise ValidationError(_("Berkas terlalu besar untuk sebuah sertifikat (di atas 64 KB)."))
+    try:
+        parsed = ca_certificate_parse(data)
+    except NotACaCertificate as exc:
+        raise ValidationError(str(exc)) from None
+    kind = TrustAnchor.Kind.ROOT if parsed.self_signed else TrustAnchor.Kind.INTERMEDIATE
+    with transaction.atomic():
+        if TrustAnchor.objects.filter(fingerprint_sha256=parsed.fingerprint_sha256, removed_at__isnull=True).exists():
+            raise ValidationError(_("Sertifikat ini sudah terdaftar."))
+        anchor = TrustAnchor.objects.create(
+            name=(name or "").strip()[:150] or parsed.subject[:150],
+            kind=kind,
+            certificate_pem=parsed.certificate_pem,
+            fingerprint_sha256=parsed.fingerprint_sha256,
+            valid_to=parsed.valid_to,
+            added_by=actor,
+        )
+        _audit(actor=actor, action=f"trust_{kind}_registered", target=parsed.fingerprint_sha256[:64])
+    return anchor
+
+
+def trust_anchor_remove(*, actor, anchor: TrustAnchor) -> TrustAnchor:
+    """Stop trusting a registered certificate; its row stays as the record of who added and removed it."""
+    with transaction.atomic():
+        anchor.removed_at, anchor.removed_by = timezone.now(), actor
+        anchor.save(update_fields=["removed_at", "removed_by"])
+        _audit(actor=actor, action=f"trust_{anchor.kind}_removed", target=anchor.fingerprint_sha256 or anchor.name)
+    return anchor
 
 
 # ---------------------------------------------------------------------------- letterhead

@@ -12,4 +12,5 @@ urlpatterns = [
     path("pelimpahan/", v.delegations, name="delegations"),
     path("kop-surat/", v.letterhead, name="letterhead"),
     path("petugas/<int:pk>/sertifikat/", v.staff_certificate, name="staff-admin-certificate"),
+    path("penanda-tangan/", v.signers, name="signers"),
 ]

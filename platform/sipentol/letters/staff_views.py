@@ -208,18 +208,61 @@ class CertificateForm(forms.Form):
     password = forms.CharField(label=_l("Kata sandi sertifikat"), required=False, widget=forms.PasswordInput)
 
 
-@staff_required(capability=Capability.MANAGE_STAFF)
-@sensitive_post_parameters("password")
+class BsreEnrolForm(forms.Form):
+    nik = forms.CharField(
+        label=_l("NIK penanda tangan (sesuai pendaftaran BSrE)"),
+        min_length=16,
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    user_id = forms.CharField(label=_l("ID pengguna BSrE"), max_length=120)
+
+
+@staff_required(capability=Capability.MANAGE_SIGNERS)
+@sensitive_post_parameters("password", "nik")
 @sensitive_variables("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_certificate(request, pk: int):
-    """A signer's certificate: the one in use, and the upload of a new one (admin kecamatan)."""
+    """A signer's credential: the one in use; a new PKCS#12, or an enrolment with BSrE (NIK and
+    BSrE user id) with a "test" call to BSrE that shows its answer (admin kecamatan)."""
     member = staff_get_for_admin(pk=pk)
     signer = can(member, Capability.SIGN_LETTERS)
     form = CertificateForm() if signer else None
+    bsre_form = BsreEnrolForm() if signer else None
+    credential = selectors.signer_credential_active(user=member) if signer else None
     status = 200
+    action = request.POST.get("action", "p12")
     if request.method == "POST" and not signer:
+        status = 400
+    elif request.method == "POST" and action == "check":
+        if credential is None or credential.kind != credential.Kind.BSRE:
+            messages.error(request, _("Daftarkan dulu penanda tangan ini di BSrE (NIK dan ID pengguna)."))
+        else:
+            answer = services.signer_bsre_check(actor=request.user, credential=credential)
+            if answer.ok:
+                messages.success(request, _("BSrE: %(message)s") % {"message": answer.message})
+            else:
+                messages.error(request, _("BSrE menolak atau gagal: %(message)s") % {"message": answer.message})
+        return redirect("staff:staff-admin-certificate", pk=member.pk)
+    elif request.method == "POST" and action == "bsre":
+        bsre_form = BsreEnrolForm(request.POST)
+        if bsre_form.is_valid():
+            try:
+                services.signer_bsre_enrol(
+                    actor=request.user,
+                    user=member,
+                    nik=bsre_form.cleaned_data["nik"],
+                    user_id=bsre_form.cleaned_data["user_id"],
+                )
+            except ValidationError as error:
+                bsre_form.add_error("nik", error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Penanda tangan didaftarkan untuk BSrE. Tekan “Uji ke BSrE” untuk memeriksanya."),
+                )
+                return redirect("staff:staff-admin-certificate", pk=member.pk)
         status = 400
     elif request.method == "POST":
         form = CertificateForm(request.POST, request.FILES)
@@ -244,9 +287,60 @@ def staff_certificate(request, pk: int):
         "member": member,
         "signer": signer,
         "form": form,
-        "credential": selectors.signer_credential_active(user=member) if signer else None,
+        "bsre_form": bsre_form,
+        "credential": credential,
+        "expiry_warning_days": selectors.EXPIRY_WARNING_DAYS,
     }
     return render(request, "letters/staff/certificate.html", context, status=status)
+
+
+class TrustAnchorForm(forms.Form):
+    certificate = forms.FileField(label=_l("Sertifikat CA akar atau antara (.crt, .cer, .pem; PEM atau DER)"))
+    name = forms.CharField(label=_l("Nama (boleh kosong: diambil dari sertifikat)"), max_length=150, required=False)
+
+
+@staff_required(capability=Capability.MANAGE_SIGNERS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signers(request):
+    """Every staff member whose role may sign, their credential and its validity (a warning
+    within EXPIRY_WARNING_DAYS of its end), and the trusted root and intermediate certificates."""
+    form = TrustAnchorForm()
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        anchor = get_object_or_404(selectors.trust_anchors_for_admin(), pk=request.POST.get("anchor") or 0)
+        services.trust_anchor_remove(actor=request.user, anchor=anchor)
+        messages.success(request, _("Sertifikat %(name)s tidak lagi dipercaya.") % {"name": anchor.name})
+        return redirect("staff:signers")
+    if request.method == "POST":
+        form = TrustAnchorForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                anchor = services.trust_anchor_register(
+                    actor=request.user,
+                    data=form.cleaned_data["certificate"].read(services.MAX_CA_CERTIFICATE_BYTES + 1),
+                    name=form.cleaned_data["name"],
+                )
+            except ValidationError as error:
+                form.add_error("certificate", error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(kind)s %(name)s didaftarkan.") % {"kind": anchor.get_kind_display(), "name": anchor.name},
+                )
+                return redirect("staff:signers")
+        status = 400
+    User = get_user_model()
+    signer_ids = User.objects.filter(staff__role__in=roles_with(Capability.SIGN_LETTERS), is_active=True).values_list(
+        "pk", flat=True
+    )
+    context = {
+        "rows": selectors.signers_for_admin(signer_ids),
+        "anchors": selectors.trust_anchors_for_admin(),
+        "form": form,
+        "expiry_warning_days": selectors.EXPIRY_WARNING_DAYS,
+    }
+    return render(request, "letters/staff/signers.html", context, status=status)
 
 
 # ------------------------------------------------------------------ letterhead

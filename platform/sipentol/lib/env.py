@@ -1,4 +1,8 @@
-"""Settings from the environment, with secrets also readable from `<NAME>_FILE`."""
+"""Settings from the environment, with secrets also readable from `<NAME>_FILE`.
+
+Only names declared in `envvars.ENV_VARS` may be read: that list is what the Helm chart and
+docs/operations.md are checked against, so a setting cannot read a variable nobody provides.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .envvars import BY_NAME
+
 
 def env(name: str, default: str | None = None, *, required: bool = False) -> str | None:
     """Read NAME, or the contents of the file named by NAME_FILE (Kubernetes/Docker secrets)."""
+    if name not in BY_NAME:
+        raise ImproperlyConfigured(f"Environment variable {name} is not declared in sipentol/lib/envvars.py.")
     value = os.environ.get(name)
     if value is None and (path := os.environ.get(f"{name}_FILE")):
         try:

@@ -16,3 +16,10 @@ class OpsConfig(AppConfig):
         from .quota_notices import quota_notice_send
 
         register_notice_sender(quota_notice_send)
+
+        # Letters (below the console) read the BSrE footer Diskominfo edits here.
+        from sipentol.lib.signature_footer import register_provider
+
+        from .selectors import signature_footer_text
+
+        register_provider(signature_footer_text)

@@ -56,3 +56,18 @@ class ProvisioningRun(models.Model):
 
     def __str__(self) -> str:
         return f"provisioning of {self.code} {self.name} ({self.status})"
+
+
+class SignatureFooter(models.Model):
+    """The footer of letters signed through BSrE (one row, public schema), editable by Diskominfo
+    when BSSN changes its wording; no row yet: lib/signature_footer.DEFAULT_BSRE_FOOTER."""
+
+    bsre_text = models.TextField(_("catatan kaki surat bertanda tangan BSrE"))
+    updated_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catatan kaki tanda tangan elektronik")
+
+    def __str__(self) -> str:
+        return self.bsre_text[:60]

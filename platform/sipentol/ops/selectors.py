@@ -28,6 +28,8 @@ from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
 from tenants.services import PROFILE_FIELDS
 
+from .models import SignatureFooter
+
 # ---------------------------------------------------------------- the console's figures
 #
 # The list reads only public tables, each in one grouped query: the regency facts (this month's
@@ -294,3 +296,10 @@ def undelivered_message_get(kecamatan: Kecamatan, message_id: int):
     """The kecamatan's undelivered message `message_id` (read in its schema), or None."""
     with in_schema(kecamatan.schema_name):
         return outbox_undelivered().filter(pk=message_id).first()
+
+
+def signature_footer_text() -> str | None:
+    """The BSrE footer Diskominfo set on the console, or None (then lib/signature_footer's default).
+    Read from a kecamatan's schema too: the table is in the public schema, on every search path."""
+    row = SignatureFooter.objects.order_by("pk").first()
+    return row.bsre_text if row else None

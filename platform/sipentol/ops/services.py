@@ -10,15 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sipentol.applications.models import Document
 from sipentol.letters.models import SigningBatchItem
+from sipentol.lib.signature_footer import DEFAULT_BSRE_FOOTER
 from sipentol.notifications.selectors import outbox_undelivered
 from sipentol.regency.services import kecamatan_snapshot_record
 from tenants.crossing import EVERY, for_each_kecamatan
 from tenants.golive import checklist
+
+from .models import SignatureFooter
 
 FAILED_SIGNINGS_DAYS = 30
 
@@ -53,3 +59,22 @@ def kecamatan_snapshots_take(*, kecamatan_list: Iterable | None = None) -> dict[
         return figures
 
     return for_each_kecamatan(take, statuses=EVERY, kecamatan_list=kecamatan_list)
+
+
+SIGNATURE_FOOTER_MAX_CHARS = 600
+
+
+def signature_footer_set(*, text: str, actor: str) -> SignatureFooter:
+    """Diskominfo's wording of the BSrE footer (one row); empty text restores BSSN's default.
+    The caller audits it (ops_audit, with the address)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len("\n".join(lines)) > SIGNATURE_FOOTER_MAX_CHARS:
+        raise ValidationError(
+            _("Catatan kaki terlalu panjang: paling banyak %(n)d karakter.") % {"n": SIGNATURE_FOOTER_MAX_CHARS}
+        )
+    with transaction.atomic():
+        row = SignatureFooter.objects.select_for_update().order_by("pk").first() or SignatureFooter()
+        row.bsre_text = "\n".join(lines) or DEFAULT_BSRE_FOOTER
+        row.updated_by = actor
+        row.save()
+    return row

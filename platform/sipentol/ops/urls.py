@@ -9,6 +9,7 @@ from . import (
     golive_views,
     onboarding_views,
     privacy_views,
+    signature_views,
     template_views,
 )
 from . import views as ops_views
@@ -55,4 +56,6 @@ urlpatterns = [
     path("privasi/simpan/", privacy_views.retention_set, name="retention-set"),
     path("pengaduan/tenggat/", complaint_views.complaint_deadlines, name="complaint-deadlines"),
     path("pengaduan/tenggat/simpan/", complaint_views.complaint_deadlines_save, name="complaint-deadlines-save"),
+    path("tanda-tangan/catatan-kaki/", signature_views.signature_footer, name="signature-footer"),
+    path("tanda-tangan/catatan-kaki/simpan/", signature_views.signature_footer_save, name="signature-footer-save"),
 ]

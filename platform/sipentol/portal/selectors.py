@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
+
+from services_catalog.configured.selectors import service_list
 
 
 def whatsapp_url(number: str) -> str:
@@ -25,3 +28,11 @@ def apply_url(slug: str) -> str:
         return reverse("applications:apply", kwargs={"slug": slug})
     except NoReverseMatch:
         return f"/layanan/{slug}/ajukan/"
+
+
+def services_most_used(*, limit: int = 3) -> list:
+    """The kecamatan's enabled services most applied for (drafts nobody sent do not count); a new
+    kecamatan, with no application yet, gets the first of its catalogue order."""
+    submitted = ~Q(applications__status="draft")
+    ranked = service_list().annotate(used=Count("applications", filter=submitted))
+    return list(ranked.order_by("-used", "order", "name")[:limit])

@@ -5,8 +5,8 @@ Everything works without JavaScript (search is a GET form) and on a 360 px phone
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from services_catalog.configured.models import KecamatanService
@@ -17,7 +17,9 @@ from sipentol.privacy.policy import retention_table
 from sipentol.regency.selectors import Period, public_statistics
 from tenants.models import Desa
 
-from .selectors import apply_url, whatsapp_url
+from . import outreach
+from .outreach import guide_steps
+from .selectors import apply_url, services_most_used, whatsapp_url
 
 MAX_QUERY = 100
 
@@ -38,31 +40,6 @@ def service_index(request):
     q = _query(request)
     services = list(service_list(query=q))
     return render(request, "portal/service_list.html", {"services": services, "q": q})
-
-
-def guide_steps(service: KecamatanService) -> list[str]:
-    """'Cara mengajukan': what a citizen does, in order, for this service."""
-    needed = ", ".join(r.name for r in service.requirements.all() if r.required)
-    return [
-        _("Siapkan foto atau pindaian persyaratan: %(items)s.") % {"items": needed}
-        if needed
-        else _("Siapkan KTP-el Anda."),
-        _("Tekan tombol “Ajukan permohonan”, lalu isi data diri dan data permohonan."),
-        _("Unggah satu foto atau PDF untuk setiap persyaratan. Foto dari kamera HP sudah cukup; tidak perlu fotokopi."),
-        _(
-            "Periksa kembali lalu kirim. Simpan kode pelacakan yang muncul; kode dan tautannya juga dikirim "
-            "lewat WhatsApp atau e-mail."
-        ),
-        _(
-            "Pantau status permohonan. Bila petugas meminta kelengkapan, buka tautannya dan unggah ulang "
-            "berkas yang diminta saja."
-        ),
-        _(
-            "Surat selesai paling lama %(days)s hari kerja setelah berkas lengkap. Unduh surat bertanda tangan "
-            "elektronik, atau ambil di loket PATEN."
-        )
-        % {"days": service.sla_working_days},
-    ]
 
 
 @require_GET
@@ -113,3 +90,34 @@ def statistics(request):
     period = Period.parse(None)
     context = {"period": period, "statistics": public_statistics(period, kecamatan=request.tenant)}
     return render(request, "portal/statistics.html", context)
+
+
+# ------------------------------------------------------------------ guides and outreach
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def guide(request):
+    """The citizen guide of this kecamatan: how applying works, then each of its services' own steps."""
+    services = [(s, guide_steps(s)) for s in service_list().prefetch_related("requirements")]
+    context = {"services": services, "most_used": services_most_used(limit=3)}
+    return render(request, "portal/guide.html", context)
+
+
+@require_GET
+def poster(request):
+    """The A4 poster to print and put up (kantor kecamatan, balai desa)."""
+    return _pdf(outreach.poster_pdf(request.tenant), f"poster-sipentol-{request.tenant.slug}.pdf")
+
+
+@require_GET
+def leaflet(request, slug: str):
+    """One printable page for one service, to hand out at desa offices."""
+    try:
+        service = service_get(slug=slug)
+    except KecamatanService.DoesNotExist:
+        return render(request, "portal/service_not_found.html", {"services": service_list(), "slug": slug}, status=404)
+    return _pdf(outreach.leaflet_pdf(request.tenant, service), f"leaflet-{request.tenant.slug}-{slug}.pdf")

@@ -77,15 +77,18 @@ SENTRY_RELEASE: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
 TENANT_MULTIPROCESSING_MAX_PROCESSES: {{ .Values.migrations.parallelism | toString | quote }}
 HOME: /tmp
 XDG_CACHE_HOME: /tmp/.cache
+{{- /* Only the `extra` names of lib/envvars.py: values.schema.json refuses any other. */}}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
 {{- end }}
 
-{{/* Every secret env var: which group (for existingSecrets) and whether the platform needs it. */}}
+{{/* Every secret env var: which group (for existingSecrets) and whether the platform needs it.
+The `secret` variables of platform/sipentol/lib/envvars.py, with its `required` (tests/deploy/test_envvars.py). */}}
 {{- define "sipentol.secretItems" -}}
 - {env: SECRET_KEY, group: django, required: true}
 - {env: METRICS_TOKEN, group: django, required: false}
+- {env: SIGNING_KEY_ENCRYPTION_KEY, group: django, required: false}
 - {env: DATABASE_URL, group: postgresql, required: true}
 - {env: REDIS_URL, group: redis, required: true}
 - {env: CELERY_BROKER_URL, group: redis, required: false}

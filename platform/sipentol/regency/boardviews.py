@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sipentol.lib import dashboards, exports
@@ -65,7 +66,8 @@ def board_page(request, board: str, template: str):
             {
                 "key": section.key,
                 "title": section.title,
-                "html": section.render(request, filters),
+                # The Section protocol: render() returns HTML it has already escaped.
+                "html": mark_safe(section.render(request, filters)),  # noqa: S308
                 "tables": [(table.key, table.title) for table in tables],
             }
         )

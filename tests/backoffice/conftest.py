@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -113,6 +114,8 @@ def office(jetis):
             "privasi": {"pk": privacy_request.pk},
             "skm": {"pk": follow_up.pk},
             "panduan": {"role": Role.CAMAT},
+            # A dashboard table's download, and an export job (someone else's: see _not_theirs).
+            "dasbor": {"key": "layanan", "fmt": "xlsx", "pk": uuid.uuid4()},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)

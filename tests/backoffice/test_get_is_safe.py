@@ -74,7 +74,9 @@ def test_it_changes_nothing_on_any_get_of_the_back_office(office):
         for route in backoffice_routes():
             url = route.url(office.params)
             response = read(client.get(url))
-            assert response.status_code in (200, 302, 403, 405), (role, url, response.status_code)
+            # 404: an export job of the Camat's board exists only for whom asked (office.params names none of theirs)
+            allowed = (200, 302, 403, 405, 404) if route.name.startswith("dashboard-job") else (200, 302, 403, 405)
+            assert response.status_code in allowed, (role, url, response.status_code)
             if response.status_code == 200:
                 answered.add(route.name)
             # then nothing changed but the access audit

@@ -113,6 +113,11 @@ def _no_oracle(actor: str, route) -> bool:
     return actor == "desa_operator_of_another_desa" and route.section == "permohonan"
 
 
+def _not_theirs(route) -> bool:
+    """An export job of the Camat's board is only its asker's: for anyone else it does not exist."""
+    return route.name in ("dashboard-job", "dashboard-job-download")
+
+
 def _expect(actor: str, route, *, method: str):
     if actor in OUTSIDERS:
         return lambda r: r.status_code == 302 and r["Location"].startswith("/kantor/masuk/?next=")
@@ -120,6 +125,8 @@ def _expect(actor: str, route, *, method: str):
     capability = route.capability if method == "GET" else route.write_capability
     if not _allowed(role, capability) or (method == "POST" and not _allowed(role, route.capability)):
         return lambda r: r.status_code == 403
+    if _not_theirs(route):
+        return lambda r: r.status_code == 404
     if _no_oracle(actor, route):
         # 404; or 405 where the method is refused before the lookup, which says nothing either
         return lambda r: r.status_code in (404, 405)

@@ -30,6 +30,9 @@ def _public_pages(urlconf: str, prefix: str) -> list[str]:
         if pattern.name.removeprefix("regency-dashboard-") in PUBLIC_SIGN_IN:
             continue
         path = re.sub(r"<int:\w+>", "1", str(pattern.pattern).replace("<slug:slug>", "jetis"))
+        # the dashboard's downloads and export jobs
+        path = path.replace("<slug:key>.<slug:fmt>", "kecamatan.xlsx")
+        path = re.sub(r"<uuid:\w+>", "00000000-0000-4000-8000-000000000000", path)
         pages.append(prefix + path.replace("<str:action>", "resend"))
     return pages
 

@@ -28,7 +28,7 @@ from tests.factories import RegencyUserFactory
 
 PER_KECAMATAN = int(os.environ.get("DASHBOARD_BENCH_APPLICATIONS", "50"))
 TOTAL_KECAMATAN = 1000
-RUNS = 15
+RUNS = int(os.environ.get("DASHBOARD_BENCH_RUNS", "7"))
 DOC = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
 BEGIN, END = "<!-- dashboard-bench:begin -->", "<!-- dashboard-bench:end -->"
 SERVICES = [

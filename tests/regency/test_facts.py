@@ -120,3 +120,31 @@ def test_it_rebuilds_the_facts_idempotently_and_repairs_lost_or_stale_rows(
     # then the facts are back as the transitions wrote them, and the orphan is gone
     assert first == second == expected
     assert not ApplicationFact.objects.filter(pk=orphan.pk).exists()
+
+
+def test_it_records_the_code_the_assignee_and_a_completion_request_and_the_rebuild_finds_them_again(
+    jetis, jetis_client
+):
+    from django.db import connection
+
+    application = submit(jetis, jetis_client)
+    verifier = staff(jetis, "v-lengkap")
+    with tenant_context(jetis):
+        services.application_assign(application=application, actor=verifier, assignee=verifier)
+        services.application_start_review(application=application, actor=verifier)
+        document = application.documents.filter(superseded=False).first()
+        services.application_request_completion(
+            application=application,
+            actor=verifier,
+            items=[services.RequirementNote(document.requirement_code, "Foto buram, unggah ulang.")],
+        )
+    connection.set_schema_to_public()
+    fact = fact_of(jetis, application)
+    written = (fact.tracking_code, fact.assigned_to, fact.completion_requested)
+    ApplicationFact.objects.filter(pk=fact.pk).update(tracking_code="", assigned_to="", completion_requested=False)
+
+    call_command("regency_facts_rebuild", verbosity=0)
+
+    fact.refresh_from_db()
+    assert written == (application.tracking_code, "v-lengkap", True)
+    assert (fact.tracking_code, fact.assigned_to, fact.completion_requested) == written

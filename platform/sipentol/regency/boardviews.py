@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from sipentol.lib import dashboards, exports
@@ -60,15 +61,15 @@ def board_page(request, board: str, template: str):
     filters, errors = board_filters(request, board)
     shown = []
     for section in dashboards.sections(board):
-        tables = section.tables(request, filters)
-        shown.append(
-            {
-                "key": section.key,
-                "title": section.title,
-                "html": section.render(request, filters),
-                "tables": [(table.key, table.title) for table in tables],
-            }
-        )
+        # The Section protocol: render() returns HTML it has already escaped.
+        html = mark_safe(section.render(request, filters))  # noqa: S308
+        # A section whose tables are costly (the overdue list) names its downloads without computing them.
+        downloads = getattr(section, "downloads", None)
+        if downloads is not None:
+            tables = downloads()
+        else:
+            tables = [(table.key, table.title) for table in section.tables(request, filters)]
+        shown.append({"key": section.key, "title": section.title, "html": html, "tables": tables})
     return render(request, template, _context(request, board, filters, errors) | {"sections": shown})
 
 

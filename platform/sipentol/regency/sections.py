@@ -217,33 +217,30 @@ class OverdueSection(_RegencySection):
         filters = self.filters(filters)
         return _memo(request, (self.board, self.key, filters), lambda: selectors.board_overdue(filters))
 
+    def downloads(self) -> list[tuple[str, str]]:
+        """The board lists this download without computing the whole list."""
+        return [(self.key, str(self.title))]
+
     def tables(self, request, filters: Filters) -> list[Table]:
-        rows = self._rows(request, filters)
-        return [
-            Table(
-                key=self.key,
-                title=str(self.title),
-                columns=[
-                    _("Kode permohonan"),
-                    _("Kecamatan"),
-                    _("Layanan"),
-                    _("Batas waktu"),
-                    _("Terlambat (hari kerja)"),
-                    _("Petugas"),
-                ],
-                rows=[
-                    [
-                        row.tracking_code,
-                        row.kecamatan_name,
-                        row.service_name,
-                        row.due_date,
-                        row.days_late,
-                        row.assigned_to,
-                    ]
-                    for row in rows
-                ],
-            )
-        ]
+        return [self._table(self._rows(request, filters))]
+
+    def _table(self, rows: list[selectors.OverdueFact]) -> Table:
+        return Table(
+            key=self.key,
+            title=str(self.title),
+            columns=[
+                _("Kode permohonan"),
+                _("Kecamatan"),
+                _("Layanan"),
+                _("Batas waktu"),
+                _("Terlambat (hari kerja)"),
+                _("Petugas"),
+            ],
+            rows=[
+                [row.tracking_code, row.kecamatan_name, row.service_name, row.due_date, row.days_late, row.assigned_to]
+                for row in rows
+            ],
+        )
 
     def links(self, request, filters: Filters) -> dict:
         """On the Camat's board each code opens the application in the back office; the regency
@@ -263,15 +260,22 @@ class OverdueSection(_RegencySection):
         )
 
     def render(self, request, filters: Filters) -> str:
-        table = self.tables(request, filters)[0]
-        count = len(table.rows)
-        more = url(self.board, "overdue") + filters_query(self.filters(filters), board=self.board)
+        # The board shows the count and the longest overdue only (2 small queries); the whole list,
+        # which grows with the regency, is on its own page and in the download.
+        scoped_filters = self.filters(filters)
+        count = selectors.board_overdue_count(scoped_filters)
+        preview = selectors.board_overdue(scoped_filters, limit=OVERDUE_PREVIEW)
+        links = {}
+        if self.board == "camat":
+            links = {(i, 0): reverse("staff:detail", args=[row.application_id]) for i, row in enumerate(preview)}
+        more = url(self.board, "overdue") + filters_query(scoped_filters, board=self.board)
         summary = format_html(
             '<p><a href="{}">{}</a></p>',
             more,
             _("Lihat daftar lengkap (%(count)s permohonan)") % {"count": count},
         )
-        return format_html("{}{}", summary, self.render_full(request, filters, limit=OVERDUE_PREVIEW))
+        table = table_html(self._table(preview), links=links, empty=_("Tidak ada permohonan yang lewat batas waktu."))
+        return format_html("{}{}", summary, table)
 
 
 def register_sections() -> None:

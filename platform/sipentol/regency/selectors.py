@@ -383,7 +383,11 @@ class OverdueFact:
     assigned_to: str
 
 
-def board_overdue(filters: Filters) -> list[OverdueFact]:
+def board_overdue_count(filters: Filters) -> int:
+    return board_facts(filters).filter(overdue_q(filters.today)).count()
+
+
+def board_overdue(filters: Filters, *, limit: int | None = None) -> list[OverdueFact]:
     """The applications late today by the one SLA rule (lib/sla.py), longest overdue first (1 query).
 
     Only the public tracking code, the service, the due date, the working days late and the
@@ -395,9 +399,14 @@ def board_overdue(filters: Filters) -> list[OverdueFact]:
         .only("kecamatan__name", "tracking_code", "service_name", "due_date", "assigned_to", "application_id")
         .order_by("due_date", "kecamatan__name", "application_id")
     )
+    if limit is not None:
+        rows = rows[:limit]
     result = []
+    late_by_due: dict[dt.date, int | None] = {}  # many share a due date; counting working days is a loop
     for fact in rows:
-        late = sla.days_left(due=fact.due_date, running=True, today=filters.today)
+        if fact.due_date not in late_by_due:
+            late_by_due[fact.due_date] = sla.days_left(due=fact.due_date, running=True, today=filters.today)
+        late = late_by_due[fact.due_date]
         result.append(
             OverdueFact(
                 kecamatan_id=fact.kecamatan_id,

@@ -6,11 +6,11 @@ dates and the unsur answered low.
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sipentol.lib.dashboard_html import table_html
 from sipentol.lib.dashboards import Filters, Table
 
 from . import selectors
@@ -18,11 +18,8 @@ from .models import STAGE_LABELS
 
 
 def _render(section, request, filters: Filters, empty: str) -> str:
-    return render_to_string(
-        "feedback/board/_table_section.html",
-        {"title": section.title, "tables": section.tables(request, filters), "empty": empty},
-        request=request,
-    )
+    # the one look of a board table (lib/dashboard_html.py), as every section shows it
+    return "".join(table_html(t, empty=empty) for t in section.tables(request, filters))
 
 
 class ComplaintsDue:

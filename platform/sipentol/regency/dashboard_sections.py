@@ -7,10 +7,10 @@ Registered in `RegencyConfig.ready()` on the "regency" board of `lib/dashboards.
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sipentol.lib.dashboard_html import table_html
 from sipentol.lib.dashboards import Filters, Table
 
 from .selectors import complaints_by_kecamatan
@@ -32,11 +32,8 @@ class ComplaintsByKecamatan:
         ]
 
     def render(self, request, filters: Filters) -> str:
-        return render_to_string(
-            "regency/board/_table_section.html",
-            {"title": self.title, "tables": self.tables(request, filters), "empty": _("Tidak ada pengaduan terbuka.")},
-            request=request,
-        )
+        [table] = self.tables(request, filters)
+        return table_html(table, empty=_("Tidak ada pengaduan terbuka."))
 
 
 complaints_section = ComplaintsByKecamatan()

@@ -22,7 +22,7 @@ from sipentol.accounts.models import StaffEvent
 from sipentol.accounts.permissions import Capability, can
 from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
-from sipentol.lib import storage
+from sipentol.lib import sequences, storage
 from tenants.selectors import kecamatan_url
 from tenants.services import ops_event_record
 
@@ -156,12 +156,8 @@ def letter_number_next(*, classification: str, unit_code: str, year: int) -> tup
     inside the transaction that stores the number, so that a rollback gives the number back
     and no gap or duplicate can appear.
     """
-    with transaction.atomic():
-        LetterSequence.objects.bulk_create([LetterSequence(year=year)], ignore_conflicts=True)
-        sequence = LetterSequence.objects.select_for_update().get(year=year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-    return f"{classification}/{sequence.last_number:04d}/{unit_code}/{year}", sequence.last_number
+    number = sequences.next_number(LetterSequence, year=year)
+    return f"{classification}/{number:04d}/{unit_code}/{year}", number
 
 
 # ---------------------------------------------------------------------------- drafting

@@ -38,7 +38,9 @@ def _reload(kecamatan, application) -> Application:
     return fresh
 
 
-def test_it_hands_the_signed_pengantar_over_and_the_kecamatan_issues_its_letter(jetis, jetis_client, domisili, tmp_path):
+def test_it_hands_the_signed_pengantar_over_and_the_kecamatan_issues_its_letter(
+    jetis, jetis_client, domisili, tmp_path
+):
     # given a citizen who asks their desa online instead of uploading a photo
     application, receipt_url = ask_desa_online(jetis_client, jetis, domisili)
     application = _reload(jetis, application)
@@ -46,6 +48,11 @@ def test_it_hands_the_signed_pengantar_over_and_the_kecamatan_issues_its_letter(
     assert application.submitted_at is None and application.due_date is None  # the kecamatan's clock has not started
     page = jetis_client.get(receipt_url).content.decode()
     assert "Menunggu surat pengantar desa" in page and "Batas waktu desa menjawab" in page
+    with tenant_context(jetis):
+        from sipentol.notifications.models import OutboxMessage
+
+        assert OutboxMessage.objects.filter(template="pengantar_requested").exists()  # the citizen is told
+    connection.set_schema_to_public()
     verifier = staff_client(jetis, "verif-desa", Role.VERIFIER)
     assert application.tracking_code not in verifier.get("/kantor/").content.decode()
 
@@ -93,7 +100,9 @@ def test_it_hands_the_signed_pengantar_over_and_the_kecamatan_issues_its_letter(
     assert timezone.localdate(application.submitted_at) == timezone.localdate() and application.due_date is not None
     with tenant_context(jetis):
         document = Document.objects.get(application=application, requirement_code="pengantar-desa", superseded=False)
-        assert document.verdict == "accepted" and document.signature["valid"] and document.signature["desa_code"] == DESA
+        assert (
+            document.verdict == "accepted" and document.signature["valid"] and document.signature["desa_code"] == DESA
+        )
     connection.set_schema_to_public()
     assert application.tracking_code in verifier.get("/kantor/").content.decode()
 
@@ -111,7 +120,9 @@ def test_it_hands_the_signed_pengantar_over_and_the_kecamatan_issues_its_letter(
     assert verifier.post(f"/kantor/permohonan/{application.pk}/surat/buat/").status_code == 302
     assert verifier.post(f"/kantor/permohonan/{application.pk}/surat/kirim/").status_code == 302
     camat = _camat(jetis)
-    letter_uuid = re.search(r'name="letters" value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode())
+    letter_uuid = re.search(
+        r'name="letters" value="([0-9a-f-]{36})"', camat.get("/kantor/tanda-tangan/").content.decode()
+    )
     camat.post("/kantor/tanda-tangan/", {"letters": [letter_uuid.group(1)], "otp": next_token(jetis, "camat-desa")})
     assert run_signing_tasks(jetis) == ["signed"]
     assert _reload(jetis, application).status == "issued"
@@ -187,6 +198,41 @@ def _camat(kecamatan):
 
     client = staff_client(kecamatan, "camat-desa", Role.CAMAT)
     with tenant_context(kecamatan):
-        pki.dev_signer_issue(ca=pki.dev_ca_ensure(kecamatan.name), user=get_user_model().objects.get(username="camat-desa"))
+        pki.dev_signer_issue(
+            ca=pki.dev_ca_ensure(kecamatan.name), user=get_user_model().objects.get(username="camat-desa")
+        )
     connection.set_schema_to_public()
     return client
+
+
+def test_the_admin_installs_a_kepala_desas_certificate_like_a_camats(jetis):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sipentol.docengine import pki as engine_pki
+    from sipentol.letters.models import SignerCredential
+    from tests.accounts.staff import make_staff
+
+    # given a Kepala Desa and a PKCS#12 for their desa
+    kades = make_staff(jetis, "kades-p12", Role.KEPALA_DESA, DESA)
+    ca_pem, ca_key = engine_pki.ca_create("CA Kabupaten", organization="Pemkab")
+    p12, password = engine_pki.signer_certificate_issue(
+        ca_certificate_pem=ca_pem,
+        ca_key_pem=ca_key,
+        common_name="Kades",
+        organization="Pemerintah Desa Jetis",
+        organizational_unit=DESA,
+        serial="7",
+    )
+    admin = staff_client(jetis, "admin-p12", Role.ADMIN)
+
+    # when the admin kecamatan uploads it on the staff member's certificate page
+    response = admin.post(
+        f"/kantor/petugas/{kades.pk}/sertifikat/",
+        {"p12": SimpleUploadedFile("kades.p12", p12), "password": password.decode()},
+    )
+
+    # then it is the Kepala Desa's signing credential
+    assert response.status_code == 302
+    with tenant_context(jetis):
+        assert SignerCredential.objects.filter(user_id=kades.pk, is_active=True).exists()
+    connection.set_schema_to_public()

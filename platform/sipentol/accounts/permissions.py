@@ -125,6 +125,11 @@ def can(user, capability: Capability) -> bool:
     return staff_role(user) in PERMISSIONS[capability]
 
 
+def holds_signing_certificate(user) -> bool:
+    """Signs with a certificate of their own: the Camat or a delegate (letters), a Kepala Desa (pengantar)."""
+    return can(user, Capability.SIGN_LETTERS) or can(user, Capability.SIGN_PENGANTAR)
+
+
 def roles_with(capability: Capability) -> list[str]:
     """The roles holding a capability, for querysets (`staff__role__in=roles_with(...)`)."""
     return sorted(PERMISSIONS[capability])

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import path
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -58,6 +59,20 @@ class DesaTokenAuthentication(BaseAuthentication):
         return "Bearer"
 
 
+class DesaTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the desa token (registered by being defined)."""
+
+    target_class = "sipentol.desa.api.DesaTokenAuthentication"
+    name = "desaToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Token API desa dari admin kecamatan (/kantor/token-api-desa/), satu desa per token.",
+        }
+
+
 class IsDesaSystem(BasePermission):
     message = "Kirim token API desa di header Authorization: Bearer <token>."
 
@@ -75,7 +90,7 @@ class PerTokenThrottle(SimpleRateThrottle):
         client = request.user
         if not isinstance(client, DesaClient):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client.token.pk}
+        return self.cache_format % {"scope": self.scope, "ident": client.token.token_hash}
 
 
 def _ip(request) -> str | None:

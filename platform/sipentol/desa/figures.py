@@ -1,7 +1,7 @@
 """The desa's response time per desa, as a section of the Camat's dashboard (lib/dashboards.py).
 
-Read in the kecamatan's own schema (the Camat's board); the regency board reads only public
-facts, and this figure is not published there yet (see docs/desa.md)."""
+Read in the kecamatan's own schema (the Camat's board); the regency board's section reads the
+public facts instead (`sipentol.desa_facts.sections`)."""
 
 from __future__ import annotations
 

@@ -81,8 +81,9 @@ class PengantarRequest(models.Model):
         API = "api", _("Sistem informasi desa (API)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Deleted with its application (privacy purge, trial purge): the copied personal data goes too.
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="pengantar_requests"
+        "applications.Application", on_delete=models.CASCADE, related_name="pengantar_requests"
     )
     desa_code = models.CharField(_("kode desa"), max_length=13, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
@@ -146,7 +147,7 @@ OPEN_STATUSES = (PengantarRequest.Status.REQUESTED, PengantarRequest.Status.DRAF
 class PengantarEvent(models.Model):
     """Append-only audit trail of a request: who drafted, signed, refused, pushed, escalated, opened."""
 
-    request = models.ForeignKey(PengantarRequest, on_delete=models.PROTECT, related_name="events")
+    request = models.ForeignKey(PengantarRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(max_length=150)

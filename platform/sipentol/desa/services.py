@@ -26,6 +26,7 @@ from django.utils.translation import override
 from sipentol.accounts.permissions import Capability, can, roles_with, staff_desa_code
 from sipentol.applications import services as application_services
 from sipentol.applications.lifecycle import Status as ApplicationStatus
+from sipentol.desa_facts.services import pengantar_fact_publish
 from sipentol.docengine import render
 from sipentol.docengine.signing import SigningError, pdf_signature_check
 from sipentol.letters import selectors as letter_selectors
@@ -142,6 +143,13 @@ def _locked_open(request: PengantarRequest) -> PengantarRequest:
     return request
 
 
+def _fact(request: PengantarRequest) -> None:
+    """The regency's copy (public schema, no personal data), in the caller's transaction.
+    Trial applications (onboarding) are not demand: no fact."""
+    if not request.application.is_trial:
+        pengantar_fact_publish(kecamatan_id=connection.tenant.pk, request=request)
+
+
 def _answered(request: PengantarRequest) -> None:
     now = timezone.now()
     request.responded_at = now
@@ -171,6 +179,7 @@ def pengantar_request_open(*, application) -> PengantarRequest:
     _event(
         request, "requested", actor=application.assisted_by, actor_label="" if application.assisted_by else "pemohon"
     )
+    _fact(request)
     return request
 
 
@@ -197,6 +206,7 @@ def pengantar_draft(*, request: PengantarRequest, actor, note: str = "") -> Peng
         request.drafted_at = timezone.now()
         request.save()
         _event(request, "drafted", actor=actor, note=request.note)
+        _fact(request)
     return request
 
 
@@ -295,6 +305,7 @@ def _hand_over(request: PengantarRequest, *, pdf: bytes, check, via: str, actor=
     _answered(request)
     request.save()
     _event(request, "signed", actor=actor, actor_label=actor_label, note=request.number, data={"via": via})
+    _fact(request)
     desa = desa_of(request.desa_code)
     application_services.application_pengantar_attach(
         application=request.application,
@@ -321,6 +332,7 @@ def _hand_over(request: PengantarRequest, *, pdf: bytes, check, via: str, actor=
         },
         actor_label=actor_label or _("%(title)s (tanda tangan elektronik)") % {"title": request.signer_title or SYSTEM},
     )
+    request.application.refresh_from_db()  # submitted now, by applications' own service
 
 
 def pengantar_refuse(*, request: PengantarRequest, actor, reason: str) -> PengantarRequest:
@@ -339,6 +351,7 @@ def pengantar_refuse(*, request: PengantarRequest, actor, reason: str) -> Pengan
         _answered(request)
         request.save()
         _event(request, "refused", actor=actor, note=reason)
+        _fact(request)
         desa = desa_of(request.desa_code)
         application_services.application_pengantar_refused(
             application=request.application,

@@ -12,6 +12,6 @@ urlpatterns = [
     path("desa/pengantar/<int:pk>/tolak/", v.refuse, name="pengantar-refuse"),
     path("desa/pengantar/<int:pk>/pdf/", v.pdf, name="pengantar-pdf"),
     path("desa/templat/", v.template, name="desa-template"),
-    path("desa/token-api/", v.tokens, name="desa-tokens"),
-    path("desa/token-api/<int:pk>/cabut/", v.token_revoke, name="desa-token-revoke"),
+    path("token-api-desa/", v.tokens, name="desa-tokens"),
+    path("token-api-desa/<int:pk>/cabut/", v.token_revoke, name="desa-token-revoke"),
 ]

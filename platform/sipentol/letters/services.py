@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_letter_classification
 from sipentol.accounts.models import StaffEvent
-from sipentol.accounts.permissions import Capability, can
+from sipentol.accounts.permissions import Capability, can, holds_signing_certificate
 from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
 from sipentol.lib import sequences, storage
@@ -477,8 +477,10 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
     """Import a signer's PKCS#12 (stored encrypted, password too); it replaces their active
     credential. Only for a role the permission table lets sign; recorded in the staff member's
     history (accounts' StaffEvent), never with the password."""
-    if not can(user, Capability.SIGN_LETTERS):
-        raise ValidationError(_("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu."))
+    if not holds_signing_certificate(user):
+        raise ValidationError(
+            _("Sertifikat tanda tangan hanya untuk Camat, Sekretaris Camat atau Kepala Desa. Ubah perannya dulu.")
+        )
     if not p12:
         raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
     if len(p12) > MAX_P12_BYTES:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from services_catalog.configured.selectors import service_letter_classifications
 from sipentol.accounts.decorators import staff_required
-from sipentol.accounts.permissions import Capability, can, roles_with
+from sipentol.accounts.permissions import Capability, holds_signing_certificate, roles_with
 from sipentol.accounts.selectors import staff_get_for_admin
 from sipentol.docengine.render import TemplateRejected
 from sipentol.lib.errors import error_text
@@ -216,7 +216,7 @@ class CertificateForm(forms.Form):
 def staff_certificate(request, pk: int):
     """A signer's certificate: the one in use, and the upload of a new one (admin kecamatan)."""
     member = staff_get_for_admin(pk=pk)
-    signer = can(member, Capability.SIGN_LETTERS)
+    signer = holds_signing_certificate(member)
     form = CertificateForm() if signer else None
     status = 200
     if request.method == "POST" and not signer:

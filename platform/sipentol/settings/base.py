@@ -50,6 +50,7 @@ SHARED_APPS = [
     "sipentol.portal",
     "sipentol.ops",
     "sipentol.privacy.retention",  # the regency's retention periods and the purge record
+    "sipentol.desa_facts",  # the desa's pengantar as public facts, for the regency dashboard
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",

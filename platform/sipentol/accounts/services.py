@@ -162,9 +162,9 @@ def _clean_desa(*, role: str, desa_code: str, kecamatan) -> str:
     if role not in DESA_ROLES:
         return ""
     if not desa_code:
-        raise ValidationError(
-            {"desa_code": _("Operator desa dan Kepala Desa wajib punya desa. Pilih desa tempat ia bertugas.")}
-        )
+        if role == Role.KEPALA_DESA:
+            raise ValidationError({"desa_code": _("Kepala Desa wajib punya desa. Pilih desa yang ia pimpin.")})
+        raise ValidationError({"desa_code": _("Operator desa wajib punya desa. Pilih desa tempat ia bertugas.")})
     if not Desa.objects.filter(kecamatan=kecamatan, code=desa_code).exists():
         raise ValidationError({"desa_code": _("Desa itu bukan bagian kecamatan ini. Pilih dari daftar.")})
     return desa_code

@@ -21,6 +21,8 @@ JETIS_STAFF = [
     ("petugas", "Ahmad Fauzi", Role.VERIFIER, "Petugas Pelayanan PATEN", "198904102015031002"),
     ("admin", "Dewi Lestari, S.Kom.", Role.ADMIN, "Admin Kecamatan", "199102232019032011"),
     ("operator.jetis", "Slamet Riyadi", Role.DESA_OPERATOR, "Operator Desa Jetis", ""),
+    # Signs Desa Jetis's surat pengantar; gets a development certificate on the first signing.
+    ("kades.jetis", "Sugeng Hariyanto", Role.KEPALA_DESA, "Kepala Desa Jetis", ""),
 ]
 
 
@@ -37,7 +39,7 @@ def demo_staff_ensure(kecamatan: Kecamatan) -> list[dict]:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            desa = "35.16.16.2013" if role == Role.DESA_OPERATOR else ""
+            desa = "35.16.16.2013" if role in (Role.DESA_OPERATOR, Role.KEPALA_DESA) else ""
             StaffProfile.objects.get_or_create(
                 user=user, defaults={"role": role, "position": position, "nip": nip, "desa_code": desa}
             )

@@ -252,7 +252,7 @@ def test_it_accepts_a_signing_certificate_only_with_its_password(jetis):
     refused = admin.post(
         f"/kantor/petugas/{verifier.pk}/sertifikat/", {"p12": file, "password": "rahasia-p12"}, follow=True
     )
-    assert "hanya untuk Camat atau Sekretaris Camat" in refused.content.decode()
+    assert "hanya untuk Camat, Sekretaris Camat atau Kepala Desa" in refused.content.decode()
     assert f"/kantor/petugas/{camat.pk}/sertifikat/" in admin.get(f"/kantor/petugas/{camat.pk}/").content.decode()
     page = admin.get(f"/kantor/petugas/{camat.pk}/sertifikat/").content.decode()
     assert "CN=Camat Uji Jetis" in page

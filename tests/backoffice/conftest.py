@@ -15,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from sipentol.accounts.invitations import invitation_create
 from sipentol.accounts.models import Role
+from sipentol.accounts.permissions import DESA_ROLES
 from sipentol.feedback.models import SkmFollowUp, SurveyResponse
 from sipentol.feedback.skm import UNSUR_FIELDS
 from tests.accounts.staff import sign_in
@@ -93,6 +94,7 @@ def office(jetis):
             full_name="Calon Petugas", role=Role.VERIFIER, invited_by="diskominfo", email="calon@example.go.id"
         )
         privacy_request = PrivacyRequestFactory(application=application)
+        pengantar, desa_token = _pengantar_objects(application)
         service = application.service
         survey = SurveyResponse.objects.create(
             application=application, service=service, **dict.fromkeys(UNSUR_FIELDS, 2)
@@ -116,15 +118,39 @@ def office(jetis):
             "panduan": {"role": Role.CAMAT},
             # A dashboard table's download, and an export job (someone else's: see _not_theirs).
             "dasbor": {"key": "layanan", "fmt": "xlsx", "pk": uuid.uuid4()},
+            "desa": {"pk": pengantar.pk},
+            "token-api-desa": {"pk": desa_token.pk},
         }
     connection.set_schema_to_public()
     return SimpleNamespace(kecamatan=jetis, application=application, letter=letter, params=params)
 
 
+def _pengantar_objects(application):
+    """A desa's pengantar request (with a stored draft PDF) on the application, and a desa API token."""
+    import io
+
+    from sipentol.desa.models import DesaApiToken, PengantarRequest
+    from sipentol.lib import storage
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    pengantar = PengantarRequest.objects.create(
+        application=application,
+        desa_code=DESA,
+        tracking_code=application.tracking_code,
+        service_name=application.service.name,
+        applicant_name=application.applicant_name,
+        applicant_nik=application.applicant_nik,
+        due_date=application.created_at.date(),
+        pdf_key=storage.put(io.BytesIO(pdf), content_type="application/pdf", length=len(pdf)),
+    )
+    token = DesaApiToken.objects.create(desa_code=DESA, name="OpenSID", prefix="sdesa_uji", token_hash="0" * 64)
+    return pengantar, token
+
+
 def signed_in(kecamatan, role: str, desa_code: str = ""):
     """A staff member of `role` made with the factory, signed in (password + TOTP) on their host."""
     with tenant_context(kecamatan):
-        user = StaffFactory(role=role, desa_code=desa_code if role == Role.DESA_OPERATOR else "")
+        user = StaffFactory(role=role, desa_code=desa_code if role in DESA_ROLES else "")
     connection.set_schema_to_public()
     return sign_in(kecamatan, user.username)
 

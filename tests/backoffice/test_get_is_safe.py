@@ -20,6 +20,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from sipentol.accounts.models import Role
+from sipentol.accounts.permissions import DESA_ROLES
 from sipentol.applications.models import Application, Event
 from sipentol.letters.models import Letter, LetterEvent, LetterTemplate, SigningDelegation
 
@@ -33,6 +34,7 @@ def _state(kecamatan) -> dict:
 
     from services_catalog.configured.models import KecamatanService, ServiceChangeEvent
     from sipentol.accounts.models import StaffEvent, StaffProfile
+    from sipentol.desa.models import DesaApiEvent, DesaApiToken, DesaProfile, PengantarEvent, PengantarRequest
     from sipentol.feedback.models import Complaint, ComplaintEvent
     from sipentol.notifications.models import OutboxMessage
 
@@ -52,6 +54,11 @@ def _state(kecamatan) -> dict:
             "complaints": list(Complaint.objects.values_list("pk", "status", "response")),
             "complaint_events": ComplaintEvent.objects.count(),
             "outbox": OutboxMessage.objects.count(),
+            "pengantar": list(PengantarRequest.objects.values_list("pk", "status", "pdf_key", "signed_pdf_key")),
+            "pengantar_events": PengantarEvent.objects.count(),
+            "desa_profiles": DesaProfile.objects.count(),
+            "desa_tokens": list(DesaApiToken.objects.values_list("pk", "revoked_at")),
+            "desa_api_events": DesaApiEvent.objects.count(),
         }
     connection.set_schema_to_public()
     return state
@@ -62,9 +69,7 @@ def test_it_changes_nothing_on_any_get_of_the_back_office(office):
     with tenant_context(office.kecamatan):
         LetterTemplate.objects.all().delete()
     connection.set_schema_to_public()
-    clients = {
-        role: signed_in(office.kecamatan, role, DESA if role == Role.DESA_OPERATOR else "") for role in Role.values
-    }
+    clients = {role: signed_in(office.kecamatan, role, DESA if role in DESA_ROLES else "") for role in Role.values}
     before = _state(office.kecamatan)
     assert {status for _pk, status, *_rest in before["applications"]} == {"submitted"}
 

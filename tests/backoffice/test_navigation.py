@@ -21,6 +21,9 @@ MENU = {
     "/kantor/layanan/": Capability.VIEW_SERVICES,
     "/kantor/petugas/": Capability.MANAGE_STAFF,
     "/kantor/profil-kantor/": Capability.EDIT_OFFICE_PROFILE,
+    "/kantor/desa/pengantar/": Capability.VIEW_PENGANTAR,
+    "/kantor/desa/templat/": Capability.EDIT_DESA_TEMPLATE,
+    "/kantor/token-api-desa/": Capability.MANAGE_DESA_LINKS,
 }
 
 

@@ -109,8 +109,11 @@ def test_it_answers_every_page_as_the_permission_table_says(actor, office, mojos
 
 
 def _no_oracle(actor: str, route) -> bool:
-    """A page about one application, for an operator of another desa: it does not exist for them."""
-    return actor == "desa_operator_of_another_desa" and route.section == "permohonan"
+    """A page about one application, or one desa's pengantar request, for an operator of another
+    desa: it does not exist for them."""
+    if actor != "desa_operator_of_another_desa":
+        return False
+    return route.section == "permohonan" or (route.section == "desa" and "<int:pk>" in route.route)
 
 
 def _not_theirs(route) -> bool:

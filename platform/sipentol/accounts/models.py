@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     SEKCAM = "sekcam", _("Sekretaris Camat")
     ADMIN = "admin", _("Admin kecamatan")
     DESA_OPERATOR = "desa_operator", _("Operator desa")
+    # Signs the desa's covering letters (sipentol.desa) with their own login and second factor.
+    KEPALA_DESA = "kepala_desa", _("Kepala Desa / Lurah")
 
 
 class RegencyRole(models.TextChoices):
@@ -45,7 +47,7 @@ class StaffProfile(models.Model):
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     nip = models.CharField(_("NIP"), max_length=18, blank=True)
     position = models.CharField(_("jabatan"), max_length=120, blank=True)
-    # An operator desa works for one desa: its Kemendagri code (public schema's tenants.Desa).
+    # An operator desa or a Kepala Desa works for one desa: its Kemendagri code (public schema's tenants.Desa).
     desa_code = models.CharField(_("kode desa"), max_length=13, blank=True)
     # The staff member's own number for WhatsApp alerts (accounts/alerts.py), set on their alerts page.
     whatsapp = models.CharField(_("nomor WhatsApp untuk pemberitahuan"), max_length=20, blank=True)

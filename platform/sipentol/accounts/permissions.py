@@ -60,9 +60,16 @@ class Capability(StrEnum):
     # personal data (UU 27/2022)
     HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"  # citizens' correction and deletion requests
 
+    # the desa's covering letter (sipentol.desa), each scoped to the staff member's own desa
+    VIEW_PENGANTAR = "view_pengantar"  # the desa's queue of requests for a surat pengantar (office: every desa's)
+    DRAFT_PENGANTAR = "draft_pengantar"  # check a request, draft the pengantar, refuse it with a reason
+    SIGN_PENGANTAR = "sign_pengantar"  # approve and sign it (own login, second factor); refuse it
+    EDIT_DESA_TEMPLATE = "edit_desa_template"  # the desa's letterhead and pengantar wording
+    MANAGE_DESA_LINKS = "manage_desa_links"  # desa API tokens (OpenSID), the desa's deadline
+
 
 _EVERY_STAFF = frozenset(Role)
-# Everyone working in the kecamatan office; the operator desa works for one desa.
+# Everyone working in the kecamatan office; the operator desa and the Kepala Desa work for one desa.
 _OFFICE = frozenset({Role.VERIFIER, Role.CAMAT, Role.SEKCAM, Role.ADMIN})
 _LEADERS = frozenset({Role.CAMAT, Role.SEKCAM, Role.ADMIN})
 
@@ -96,12 +103,27 @@ PERMISSIONS: dict[Capability, frozenset[Role]] = {
     Capability.CHOOSE_ALERTS: _OFFICE,
     Capability.BE_TOLD_OF_NEW_APPLICATIONS: frozenset({Role.VERIFIER}),
     Capability.BE_TOLD_OF_LAPSED_SLA: frozenset({Role.SEKCAM}),
+    Capability.VIEW_PENGANTAR: _OFFICE | {Role.DESA_OPERATOR, Role.KEPALA_DESA},
+    Capability.DRAFT_PENGANTAR: frozenset({Role.DESA_OPERATOR}),
+    Capability.SIGN_PENGANTAR: frozenset({Role.KEPALA_DESA}),
+    Capability.EDIT_DESA_TEMPLATE: frozenset({Role.DESA_OPERATOR, Role.KEPALA_DESA}),
+    Capability.MANAGE_DESA_LINKS: frozenset({Role.ADMIN}),
 }
 # Signing is one or the other; the queue and the certificate upload ask for either.
 assert PERMISSIONS[Capability.SIGN_LETTERS] == (
     PERMISSIONS[Capability.SIGN_AS_CAMAT] | PERMISSIONS[Capability.SIGN_BY_DELEGATION]
 )
 assert set(PERMISSIONS) == set(Capability)
+
+
+# Roles that work for one desa (StaffProfile.desa_code): they see only that desa's work.
+DESA_ROLES = frozenset({Role.DESA_OPERATOR, Role.KEPALA_DESA})
+
+
+def staff_desa_code(user) -> str:
+    """The desa a desa role works for ("" for office staff, citizens and anyone without one)."""
+    profile = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    return profile.desa_code if profile and profile.role in DESA_ROLES else ""
 
 
 def staff_role(user) -> str | None:
@@ -113,6 +135,11 @@ def staff_role(user) -> str | None:
 def can(user, capability: Capability) -> bool:
     """Does this user's role hold the capability? False for a citizen or an anonymous visitor."""
     return staff_role(user) in PERMISSIONS[capability]
+
+
+def holds_signing_certificate(user) -> bool:
+    """Signs with a certificate of their own: the Camat or a delegate (letters), a Kepala Desa (pengantar)."""
+    return can(user, Capability.SIGN_LETTERS) or can(user, Capability.SIGN_PENGANTAR)
 
 
 def roles_with(capability: Capability) -> list[str]:

@@ -28,7 +28,7 @@ from sipentol.lib import metering
 
 from .invitations import invitation_second_factor_done
 from .models import EnrolmentCode, RegencyProfile, RegencyRole, Role, SignInEvent, StaffEvent, StaffProfile
-from .permissions import REGENCY_PERMISSIONS, Capability, RegencyCapability, can, roles_with
+from .permissions import DESA_ROLES, REGENCY_PERMISSIONS, Capability, RegencyCapability, can, roles_with
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
@@ -159,9 +159,11 @@ def _clean_nip(nip: str) -> str:
 def _clean_desa(*, role: str, desa_code: str, kecamatan) -> str:
     from tenants.models import Desa
 
-    if role != Role.DESA_OPERATOR:
+    if role not in DESA_ROLES:
         return ""
     if not desa_code:
+        if role == Role.KEPALA_DESA:
+            raise ValidationError({"desa_code": _("Kepala Desa wajib punya desa. Pilih desa yang ia pimpin.")})
         raise ValidationError({"desa_code": _("Operator desa wajib punya desa. Pilih desa tempat ia bertugas.")})
     if not Desa.objects.filter(kecamatan=kecamatan, code=desa_code).exists():
         raise ValidationError({"desa_code": _("Desa itu bukan bagian kecamatan ini. Pilih dari daftar.")})

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import selectors, services
 from .decorators import staff_required
 from .models import Role
-from .permissions import Capability, can
+from .permissions import Capability, holds_signing_certificate
 
 
 class StaffForm(forms.Form):
@@ -168,7 +168,7 @@ def _detail(request, member, *, form=None, status=200):
         "member": member,
         "form": form,
         # the certificate itself is letters' page (staff-admin-certificate): accounts never imports letters
-        "signer": can(member, Capability.SIGN_LETTERS),
+        "signer": holds_signing_certificate(member),
         "events": selectors.staff_events(user=member),
         "desa_name": selectors.desa_names(kecamatan=request.tenant).get(profile.desa_code, profile.desa_code),
     }

@@ -198,6 +198,7 @@ class ApplicationSubmitApi(APIView):
                     uploads=uploads,
                     submit=True,
                     channel="api",
+                    pengantar_online=form.online_pengantar_chosen,
                 )
         except services.IntakeClosed:
             return closed_response(request, intake_decide(channel=Channel.API).status)

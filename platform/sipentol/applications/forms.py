@@ -14,6 +14,8 @@ from sipentol.lib.nik import validate_kk, validate_nik
 from sipentol.lib.phone import normalize_phone
 from tenants.models import Desa
 
+from . import handoffs
+
 # Form fields that describe the applicant; they go to Application columns, the rest to `data`.
 APPLICANT_COLUMNS = {
     "nama": "applicant_name",
@@ -95,12 +97,30 @@ class ApplicationForm(forms.Form):
         for spec in self.specs:
             self.fields[spec["name"]] = _field_for(spec, kecamatan, draft=draft)
         self.requirements = list(service.requirements.all())
+        # "Minta pengantar desa secara online" instead of a photo of the paper letter (sipentol.desa).
+        self.offers_online_pengantar = handoffs.service_takes_online_pengantar(service)
+        online = False
+        if self.offers_online_pengantar:
+            self.fields["pengantar_online"] = forms.BooleanField(
+                label=_l("Minta pengantar desa secara online"),
+                help_text=_l(
+                    "Permintaan dikirim ke operator desa/kelurahan Anda; Kepala Desa/Lurah menandatanganinya secara "
+                    "elektronik. Tidak perlu datang ke kantor desa atau mengunggah foto surat pengantar."
+                ),
+                required=False,
+            )
+            online = self.is_bound and self.fields["pengantar_online"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("pengantar_online")
+            )
         for req in self.requirements:
             accept = ",".join(req.accepted_types)
             self.fields[f"doc_{req.code}"] = forms.FileField(
                 label=req.name,
                 help_text=req.explanation,
-                required=req.required and not draft and req.code not in self.has_files,
+                required=req.required
+                and not draft
+                and req.code not in self.has_files
+                and not (online and req.code == handoffs.PENGANTAR_REQUIREMENT),
                 widget=forms.ClearableFileInput(attrs={"accept": accept}),
             )
 
@@ -133,6 +153,10 @@ class ApplicationForm(forms.Form):
             else:
                 data[spec["name"]] = value
         return applicant, data
+
+    @property
+    def online_pengantar_chosen(self) -> bool:
+        return bool(self.offers_online_pengantar and self.cleaned_data.get("pengantar_online"))
 
     def file_fields(self):
         return [self[f"doc_{r.code}"] for r in self.requirements]

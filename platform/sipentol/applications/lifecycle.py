@@ -1,6 +1,6 @@
 """The application's lifecycle: its statuses and the one transition table (ARCHITECTURE §5).
 
-draft -> submitted -> in_review -> (needs_completion <-> resubmitted) -> verified ->
+draft -> [awaiting_desa ->] submitted -> in_review -> (needs_completion <-> resubmitted) -> verified ->
 letter_drafted -> awaiting_signature -> issued -> rated; or rejected / cancelled / expired.
 
 Every other module asks this one: which status may follow which, which statuses are open,
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draf (belum dikirim)")
+    AWAITING_DESA = "awaiting_desa", _("Menunggu surat pengantar desa")
     SUBMITTED = "submitted", _("Diterima, menunggu pemeriksaan")
     IN_REVIEW = "in_review", _("Sedang diperiksa petugas")
     NEEDS_COMPLETION = "needs_completion", _("Perlu dilengkapi pemohon")
@@ -32,7 +33,11 @@ class Status(models.TextChoices):
 
 # Which status may follow which. Every transition is checked against this table.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.CANCELLED}),
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.AWAITING_DESA, Status.CANCELLED}),
+    # The citizen asked their desa for the covering letter online (sipentol.desa): the signed
+    # pengantar puts it in the kecamatan's queue; a refusal gives the draft back to the citizen
+    # (who may ask again or upload a photo of a paper letter).
+    Status.AWAITING_DESA: frozenset({Status.SUBMITTED, Status.DRAFT, Status.CANCELLED}),
     Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.CANCELLED, Status.REJECTED}),
     Status.IN_REVIEW: frozenset({Status.NEEDS_COMPLETION, Status.VERIFIED, Status.REJECTED, Status.CANCELLED}),
     Status.NEEDS_COMPLETION: frozenset({Status.RESUBMITTED, Status.EXPIRED, Status.CANCELLED}),
@@ -47,6 +52,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.EXPIRED: frozenset(),
 }
 
+# The desa is preparing the covering letter: the kecamatan's clock has not started (its SLA
+# starts when the signed pengantar arrives), and the application is not in the office's queue.
+AWAITING_DESA: frozenset[str] = frozenset({Status.AWAITING_DESA})
 # The office is working on it and the SLA clock runs.
 CLOCK_RUNNING: frozenset[str] = frozenset(
     {

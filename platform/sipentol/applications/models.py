@@ -157,6 +157,10 @@ class Document(models.Model):
     # the beat job `rescan_pending_documents` finds it clean (or INFECTED: the object is deleted).
     scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING)
     scanned_at = models.DateTimeField(null=True, blank=True)
+    # A desa's signed pengantar (sipentol.desa): accepted by its signature, not by a person
+    # judging a photo. Holds the signer, the desa, the number and the validation result shown
+    # to the verifier; empty for every uploaded file.
+    signature = models.JSONField(default=dict, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -169,6 +173,10 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def verified_by_signature(self) -> bool:
+        return bool(self.signature.get("valid"))
 
     @property
     def is_openable(self) -> bool:

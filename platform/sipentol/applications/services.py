@@ -32,7 +32,7 @@ from tenants.models import Desa
 from tenants.selectors import kecamatan_url
 from tenants.services import ops_event_record
 
-from . import alerts, lifecycle
+from . import alerts, handoffs, lifecycle
 from .facts import application_fact_publish
 from .intake import Channel, closed_message, intake_decide
 from .models import AccessCode, Application, Document, Event, Status, hash_secret, notification_key_prefix
@@ -218,6 +218,7 @@ def application_save(
     consent_statement: str = "",
     channel: str = "online",
     application: Application | None = None,
+    pengantar_online: bool = False,
 ) -> tuple[Application, str | None, bool]:
     """Create or update a draft, optionally submitting it. Idempotent on `idempotency_key`.
 
@@ -228,6 +229,9 @@ def application_save(
 
     Refused with IntakeClosed when the kecamatan takes no submission by `channel` now; made
     while it is onboarding (staff's assisted mode only), the application is a trial.
+
+    `pengantar_online`: instead of a photo of the paper covering letter, the citizen asks their
+    desa for it online; submitting then puts the application in `awaiting_desa` (handoffs.py).
     """
     intake = _intake_or_refuse(
         channel=Channel.ASSISTED if assisted_by is not None else channel, actor=assisted_by, application=application
@@ -268,7 +272,9 @@ def application_save(
                 )
             for code, (name, stored) in uploads.items():
                 _document_add(application, code=code, name=name, stored=stored, actor=assisted_by)
-            if submit:
+            if submit and pengantar_online:
+                _pengantar_request(application, actor=assisted_by, secret=secret)
+            elif submit:
                 _submit(application, actor=assisted_by, secret=secret)
     except IntegrityError as exc:
         if _violated_columns(exc, Application) != ("idempotency_key",):
@@ -298,7 +304,81 @@ def _document_add(application: Application, *, code: str, name: str, stored: Sto
     return document
 
 
-def _submit(application: Application, *, actor=None, secret: str | None) -> None:
+def _pengantar_request(application: Application, *, actor=None, secret: str | None) -> None:
+    """draft -> awaiting_desa: every other requirement is there, the desa is asked for the pengantar.
+
+    The kecamatan's SLA does not start (no submitted_at, no due date): it starts when the signed
+    pengantar is attached (`application_pengantar_attach`)."""
+    if not handoffs.service_takes_online_pengantar(application.service):
+        raise TransitionError(
+            _("Layanan ini tidak dapat meminta surat pengantar desa secara online. Unggah foto surat pengantarnya.")
+        )
+    if not application.desa_code:
+        raise TransitionError(
+            _("Pilih desa/kelurahan tempat tinggal Anda, agar permintaan pengantar sampai ke desa yang benar.")
+        )
+    missing = missing_requirements(application, online_pengantar=True)
+    if missing:
+        raise TransitionError(
+            _("Berkas wajib belum diunggah: %(names)s. Unggah berkasnya lalu kirim lagi.")
+            % {"names": ", ".join(missing)}
+        )
+    _transition(application, Status.AWAITING_DESA, actor=actor, data={"desa": application.desa_code})
+    handoffs.request_opened(application)
+    context = {"link": citizen_link(application, secret) if secret else _status_link(application)}
+    _notify(application, template="pengantar_requested", dedupe="pengantar_requested", context=context)
+
+
+def application_pengantar_attach(
+    *, application: Application, stored: StoredUpload, signature: dict, actor_label: str
+) -> Document:
+    """The desa's signed pengantar answers the requirement: awaiting_desa -> submitted, one transaction.
+
+    The file is stored as the pengantar requirement's document, accepted by its signature
+    (`signature`: signer, desa, validation result, for the verifier's page); the kecamatan's SLA
+    starts now, and the citizen gets the usual "received" message. Raises TransitionError when
+    the application no longer waits for its desa (cancelled by the citizen meanwhile).
+    """
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.AWAITING_DESA:
+            raise TransitionError(_("Permohonan ini tidak sedang menunggu surat pengantar desa."))
+        requirement = application.service.requirements.filter(code=handoffs.PENGANTAR_REQUIREMENT).first()
+        document = _document_add(
+            application,
+            code=handoffs.PENGANTAR_REQUIREMENT,
+            name=requirement.name if requirement else handoffs.PENGANTAR_REQUIREMENT,
+            stored=stored,
+        )
+        document.verdict = Document.Verdict.ACCEPTED
+        document.verdict_reason = _("Sah menurut tanda tangan elektronik desa.")
+        document.verdict_at = timezone.now()
+        document.signature = signature
+        document.save(update_fields=["verdict", "verdict_reason", "verdict_at", "signature"])
+        _submit(application, actor_label=actor_label, secret=None)
+    return document
+
+
+def application_pengantar_refused(*, application: Application, reason: str, actor_label: str) -> Application:
+    """The desa refuses the pengantar: awaiting_desa -> draft, the reason told to the citizen, who
+    may ask again or upload a photo of a paper letter. Nothing of the draft is lost."""
+    if not reason.strip():
+        raise ValueError(_("Tulis alasan penolakan; alasan ini dikirim kepada pemohon."))
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status != Status.AWAITING_DESA:
+            raise TransitionError(_("Permohonan ini tidak sedang menunggu surat pengantar desa."))
+        _transition(application, Status.DRAFT, actor_label=actor_label, reason=reason.strip())
+        _notify(
+            application,
+            template="pengantar_refused",
+            dedupe=f"pengantar_refused:{application.events.count()}",
+            context={"reason": reason.strip()},
+        )
+    return application
+
+
+def _submit(application: Application, *, actor=None, actor_label: str | None = None, secret: str | None) -> None:
     missing = missing_requirements(application)
     if missing:
         raise TransitionError(
@@ -310,7 +390,7 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
     application.due_date = sla.due_date(
         submitted_on=timezone.localdate(now), working_days=application.service.sla_working_days
     )
-    _transition(application, Status.SUBMITTED, actor=actor)
+    _transition(application, Status.SUBMITTED, actor=actor, actor_label=actor_label)
     context = {"due_date": _long_date(application.due_date)}
     if secret:
         context["link"] = citizen_link(application, secret)
@@ -318,12 +398,15 @@ def _submit(application: Application, *, actor=None, secret: str | None) -> None
     alerts.alert_submitted(application)
 
 
-def missing_requirements(application: Application) -> list[str]:
+def missing_requirements(application: Application, *, online_pengantar: bool = False) -> list[str]:
+    """Names of required files not uploaded yet (the pengantar left out when the desa is asked online)."""
     have = set(
         application.documents.current()
         .exclude(scan_status=Document.ScanStatus.INFECTED)
         .values_list("requirement_code", flat=True)
     )
+    if online_pengantar:
+        have.add(handoffs.PENGANTAR_REQUIREMENT)
     return [r.name for r in application.service.requirements.all() if r.required and r.code not in have]
 
 

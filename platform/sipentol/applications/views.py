@@ -84,6 +84,7 @@ def apply(
                 assisted_by=request.user if assisted is not None else None,
                 consent_statement=(assisted or {}).get("statement", ""),
                 channel="kiosk" if kiosk else (assisted or {}).get("channel", "online"),
+                pengantar_online=form.online_pengantar_chosen,
             )
     except services.IntakeClosed:
         return closed_page(request, intake_decide(channel=channel, actor=request.user), kiosk=kiosk)
@@ -131,7 +132,15 @@ def _render_apply(request, form, service, application, assisted, status: int = 2
     return render(
         request,
         "applications/apply.html",
-        {"form": form, "service": service, "application": application, "assisted": assisted, "kiosk": kiosk},
+        {
+            "form": form,
+            "service": service,
+            "application": application,
+            "assisted": assisted,
+            "kiosk": kiosk,
+            # a draft given back (e.g. the desa refused its pengantar) says why
+            "panels": render_panels(request, application, granted=True) if application else "",
+        },
         status=status,
     )
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sipentol.applications.staff_urls")),
     path("", include("sipentol.letters.staff_urls")),
     path("", include("sipentol.feedback.staff_urls")),
+    path("", include("sipentol.desa.staff_urls")),
     path("", include("sipentol.privacy.staff_urls")),
     path("", include("sipentol.regency.staff_urls")),
     path("", include("services_catalog.configured.staff_urls")),

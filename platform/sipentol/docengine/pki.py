@@ -69,9 +69,19 @@ def ca_create(common_name: str, *, organization: str, years: int = 10) -> tuple[
 
 
 def signer_certificate_issue(
-    *, ca_certificate_pem: str, ca_key_pem: bytes, common_name: str, organization: str, serial: str, days: int = 730
+    *,
+    ca_certificate_pem: str,
+    ca_key_pem: bytes,
+    common_name: str,
+    organization: str,
+    serial: str,
+    days: int = 730,
+    organizational_unit: str = "",
 ) -> tuple[bytes, bytes]:
-    """A signing certificate from the CA, as a PKCS#12 and its new random password."""
+    """A signing certificate from the CA, as a PKCS#12 and its new random password.
+
+    `organizational_unit` names the unit the signer signs for (a desa's Kemendagri code for a
+    Kepala Desa: how a pushed pengantar is tied to its desa)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -81,10 +91,12 @@ def signer_certificate_issue(
     ca_cert = x509.load_pem_x509_certificate(ca_certificate_pem.encode())
     ca_key = serialization.load_pem_private_key(ca_key_pem, password=None)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    unit = [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, organizational_unit)] if organizational_unit else []
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            *unit,
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
             x509.NameAttribute(NameOID.SERIAL_NUMBER, serial),
         ]

@@ -129,6 +129,11 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def logo_uri(logo: tuple[bytes, str] | None) -> str:
+    """The letterhead image as a URL WeasyPrint may fetch (the regency's fixed logo without one)."""
+    return _logo_uri(logo)
+
+
 def _logo_uri(logo: tuple[bytes, str] | None) -> str:
     if logo is None:
         return (ASSET_DIR / "logo-kabupaten-mojokerto.svg").as_uri()

@@ -285,6 +285,8 @@ class SignatureCheck:
     whole_file: bool = False
     timestamped: bool = False
     signer: str = ""
+    # The signer certificate's organisational units (OU): a Kepala Desa's names their desa's code.
+    signer_units: list[str] = field(default_factory=list)
     signed_at: datetime | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -332,6 +334,7 @@ def pdf_signature_check(pdf: bytes, *, trust_pems: list[str], intermediate_pems:
         whole_file=whole,
         timestamped=status.timestamp_validity is not None and bool(status.timestamp_validity.valid),
         signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
+        signer_units=_units(status.signing_cert),
         signed_at=status.signer_reported_dt,
     )
     if not check.intact:
@@ -341,3 +344,10 @@ def pdf_signature_check(pdf: bytes, *, trust_pems: list[str], intermediate_pems:
     if not whole:
         check.problems.append("modified_after_signing")
     return check
+
+
+def _units(certificate) -> list[str]:
+    if certificate is None:
+        return []
+    value = certificate.subject.native.get("organizational_unit_name") or []
+    return [value] if isinstance(value, str) else list(value)

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _l
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_letter_classification
 from sipentol.accounts.models import StaffEvent
-from sipentol.accounts.permissions import Capability, can
+from sipentol.accounts.permissions import Capability, can, holds_signing_certificate
 from sipentol.accounts.services import staff_event_record
 from sipentol.docengine import render
 from sipentol.docengine.pki import NotACaCertificate, ca_certificate_parse, certificate_pem_info
 from sipentol.docengine.signing import BsreUserStatus, SigningError, bsre_user_status
-from sipentol.lib import storage
+from sipentol.lib import sequences, storage
 from sipentol.lib.signature_footer import bsre_footer_lines
 from tenants.selectors import kecamatan_url
 from tenants.services import ops_event_record
@@ -165,12 +165,8 @@ def letter_number_next(*, classification: str, unit_code: str, year: int) -> tup
     inside the transaction that stores the number, so that a rollback gives the number back
     and no gap or duplicate can appear.
     """
-    with transaction.atomic():
-        LetterSequence.objects.bulk_create([LetterSequence(year=year)], ignore_conflicts=True)
-        sequence = LetterSequence.objects.select_for_update().get(year=year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-    return f"{classification}/{sequence.last_number:04d}/{unit_code}/{year}", sequence.last_number
+    number = sequences.next_number(LetterSequence, year=year)
+    return f"{classification}/{number:04d}/{unit_code}/{year}", number
 
 
 # ---------------------------------------------------------------------------- drafting
@@ -492,7 +488,7 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
     """Import a signer's PKCS#12 (stored encrypted, password too); it replaces their active
     credential. Only for a role the permission table lets sign; recorded in the staff member's
     history (accounts' StaffEvent), never with the password."""
-    if not can(user, Capability.SIGN_LETTERS):
+    if not holds_signing_certificate(user):
         raise ValidationError(str(SIGNER_ROLE_REFUSAL))
     if not p12:
         raise ValidationError(_("Pilih berkas sertifikat .p12 atau .pfx."))
@@ -523,7 +519,9 @@ def signer_certificate_upload(*, actor, user, p12: bytes, password: str) -> Sign
 
 
 # Who may hold a credential is the permission table's SIGN_LETTERS (signing as Camat or by delegation).
-SIGNER_ROLE_REFUSAL = _l("Sertifikat tanda tangan hanya untuk Camat atau Sekretaris Camat. Ubah perannya dulu.")
+SIGNER_ROLE_REFUSAL = _l(
+    "Sertifikat tanda tangan hanya untuk Camat, Sekretaris Camat atau Kepala Desa. Ubah perannya dulu."
+)
 
 
 def _audit(*, actor, action: str, target: str = "", details: dict | None = None) -> None:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from services_catalog.configured.selectors import service_letter_classifications
 from sipentol.accounts.decorators import staff_required
-from sipentol.accounts.permissions import Capability, can, roles_with
+from sipentol.accounts.permissions import Capability, holds_signing_certificate, roles_with
 from sipentol.accounts.selectors import staff_get_for_admin
 from sipentol.docengine.render import TemplateRejected
 from sipentol.lib.errors import error_text
@@ -227,7 +227,7 @@ def staff_certificate(request, pk: int):
     """A signer's credential: the one in use; a new PKCS#12, or an enrolment with BSrE (NIK and
     BSrE user id) with a "test" call to BSrE that shows its answer (admin kecamatan)."""
     member = staff_get_for_admin(pk=pk)
-    signer = can(member, Capability.SIGN_LETTERS)
+    signer = holds_signing_certificate(member)
     form = CertificateForm() if signer else None
     bsre_form = BsreEnrolForm() if signer else None
     credential = selectors.signer_credential_active(user=member) if signer else None

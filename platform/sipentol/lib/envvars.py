@@ -148,6 +148,17 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("SMS_REPORT_TOKEN", "secret", "the secret in the delivery report URL given to the SMS gateway"),
     EnvVar("SMS_TIMEOUT", "extra", "default 15: seconds to connect to and read from the SMS gateway"),
     EnvVar(
+        "DESA_PENGANTAR_WORKING_DAYS",
+        "extra",
+        "default 1: working days a desa has to answer a request for a covering letter (each desa may set its "
+        "own on its template page); see docs/desa.md",
+    ),
+    EnvVar(
+        "DESA_API_PUSHES_PER_MINUTE",
+        "extra",
+        "default 20: pushes accepted per desa API token and minute; more answer 429",
+    ),
+    EnvVar(
         "STAFF_ALERTS_QUIET_HOURS",
         "extra",
         "default `20:00-06:00` (Asia/Jakarta): staff alerts due in these hours wait until they end",
@@ -225,6 +236,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("PUBLIC_URL_SCHEME", "development", "scheme in links; production: always https"),
     EnvVar("PUBLIC_PORT", "development", "port in links, e.g. 8000 on `make run`"),
     EnvVar("SERVE_STATIC", "development", "serve static files from the source folders"),
+    EnvVar(
+        "DESA_DEV_SIGNER",
+        "development",
+        "callable issuing a Kepala Desa a certificate for their desa from the kecamatan's development CA on "
+        "first signing; empty in production",
+    ),
     EnvVar(
         "PROVISIONING_DEV_CA",
         "development",

@@ -53,6 +53,7 @@ SHARED_APPS = [
     # Provider message id -> kecamatan, and the WhatsApp 24-hour windows: read by the one
     # platform-wide webhook before it knows the kecamatan (notifications/routing/models.py).
     "sipentol.notifications.routing",
+    "sipentol.desa_facts",  # the desa's pengantar as public facts, for the regency dashboard
     # Sign-in security on the regency host too (Diskominfo and regency users live here): the
     # sign-in audit and enrolment codes, lockout, second factor with backup codes.
     "sipentol.accounts",
@@ -72,6 +73,7 @@ TENANT_APPS = [
     "sipentol.notifications",
     "sipentol.feedback",
     "sipentol.privacy",  # citizens' correction and deletion requests
+    "sipentol.desa",  # the desa's covering letter (surat pengantar), issued and handed over online
     # Per kecamatan schema: staff second factor (TOTP, backup codes) and lockout. axes' attempts
     # live where the user does, so "admin" of Jetis and "admin" of Mojosari never share a count.
     "axes",
@@ -303,6 +305,11 @@ BILLING_NOTICE_EMAIL = env("BILLING_NOTICE_EMAIL", "")
 
 # Personal data past its retention period (sipentol.privacy.policy): rows, stored files, cache.
 CELERY_BEAT_SCHEDULE["privacy-purge-expired-data"] = {"task": "privacy.tasks.purge_expired_data", "schedule": 86400.0}
+# A desa's pengantar past its deadline: remind the desa, then tell the kecamatan (desa/deadlines.py).
+CELERY_BEAT_SCHEDULE["desa-escalate-late-pengantar"] = {
+    "task": "desa.tasks.escalate_late_pengantar",
+    "schedule": 3600.0,
+}
 # A signing batch item still pending this long after it was queued lost its task (worker killed).
 SIGNING_BATCH_STALE_SECONDS = envint("SIGNING_BATCH_STALE_SECONDS", 60)
 
@@ -404,6 +411,15 @@ LETTERS_VERIFY_MAX_UPLOAD_BYTES = envint("LETTERS_VERIFY_MAX_UPLOAD_BYTES", 10 *
 # Days a citizen has to complete what staff asked for, and how many days before that a reminder goes.
 APPLICATION_COMPLETION_DAYS = envint("APPLICATION_COMPLETION_DAYS", 14)
 APPLICATION_COMPLETION_REMINDER_DAYS = envint("APPLICATION_COMPLETION_REMINDER_DAYS", 3)
+
+# ---------------------------------------------------------------------------- desa pengantar
+# Working days a desa has to answer a request for a covering letter (each desa may set its own).
+DESA_PENGANTAR_WORKING_DAYS = envint("DESA_PENGANTAR_WORKING_DAYS", 1)
+# Pushes accepted per desa token and minute (OpenSID and other desa systems).
+DESA_API_PUSHES_PER_MINUTE = envint("DESA_API_PUSHES_PER_MINUTE", 20)
+# Development only: a callable giving a Kepala Desa without a certificate one from the
+# kecamatan's development CA on first use. Empty in production (certificates come from BSrE).
+DESA_DEV_SIGNER = env("DESA_DEV_SIGNER", "")
 
 # ---------------------------------------------------------------------------- back office
 # Issuer shown in the staff member's authenticator app next to their account.

@@ -23,6 +23,8 @@ SHARED_APPS = [*SHARED_APPS, "sipentol_devtools"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "sipentol_devtools"]  # noqa: F405
 # Onboarding a kecamatan from /ops/ also gives it a development signing CA (never in production).
 PROVISIONING_DEV_CA = env("PROVISIONING_DEV_CA", "sipentol_devtools.provisioning.dev_ca_ensure")
+# A Kepala Desa signing a pengantar for the first time gets a certificate for their desa.
+DESA_DEV_SIGNER = env("DESA_DEV_SIGNER", "sipentol_devtools.provisioning.desa_signer_issue")
 
 # Tests: a database name of their own (several suites may share one server), and cache keys
 # that never meet another run's.

@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import math
+import mmap
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -443,15 +445,18 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     raw.seek(0)
-    try:
-        reader = PdfFileReader(raw, strict=False)
-        encrypted = reader.encrypted
-        if not encrypted:
-            root = reader.root
-            has_active = _pdf_has_actions(reader)
-            pages = int(_deref(root, "/Pages")["/Count"])
-    except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
-        raise broken from exc
+    with _mapped(raw) as source:
+        try:
+            reader = PdfFileReader(source, strict=False)
+            encrypted = reader.encrypted
+            if not encrypted:
+                root = reader.root
+                has_active = _pdf_has_actions(reader)
+                pages = int(_deref(root, "/Pages")["/Count"])
+        except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
+            raise broken from exc
+        finally:
+            reader = root = None  # their stream objects hold views of the mapping
     if encrypted:
         raise UploadRejected(
             _(
@@ -466,6 +471,63 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     if pages < 1:
         raise broken
     return pages
+
+
+class _MappedFile:
+    """A read-only file over a memory map, for pyHanko's parser.
+
+    A read longer than `COPY_AT_MOST` (in a parse, only a stream's payload: an image, a page's
+    contents) answers a memoryview of the mapping instead of a copy, so the walk over a PDF's
+    objects never copies its images into the heap: the bytes stay in the page cache, read only
+    if an object stream has to be decoded. Short reads (tokens, dictionaries) are copies.
+    """
+
+    COPY_AT_MOST = 64 * 1024
+
+    def __init__(self, mapping: mmap.mmap):
+        self._map = mapping
+        self._view = memoryview(mapping)
+        self._pos = 0
+
+    def read(self, n: int = -1):
+        size = len(self._map)
+        end = size if n is None or n < 0 else min(size, self._pos + n)
+        start, self._pos = self._pos, max(self._pos, end)
+        if end - start > self.COPY_AT_MOST:
+            return self._view[start:end]
+        return self._map[start:end]
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._map)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def release(self) -> None:
+        self._view.release()  # raises BufferError while a payload view is still referenced
+
+
+@contextlib.contextmanager
+def _mapped(raw: BinaryIO):
+    """`raw` as pyHanko reads it: a memory map of its temporary file once spooled to disk, else `raw`."""
+    file = getattr(raw, "_file", raw)  # SpooledTemporaryFile: in memory (BytesIO) until rolled over
+    try:
+        fileno = file.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        yield raw
+        return
+    mapping = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
+    source = _MappedFile(mapping)
+    try:
+        yield source
+    finally:
+        # The parser's objects form reference cycles that may still hold a payload view; then
+        # the mapping (no heap, a duplicated descriptor) is unmapped when they are collected.
+        with contextlib.suppress(BufferError):
+            source.release()
+            mapping.close()
 
 
 def _deref(container, key):

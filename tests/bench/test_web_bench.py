@@ -70,6 +70,8 @@ def _wrk(port: int, path: str, *, host: str, fixed: bool) -> dict | None:
         "-t1",
         f"-c{CONNECTIONS}",
         f"-d{SECONDS}s",
+        "--timeout",
+        "30s",
         "-s",
         str(ROOT / "tests" / "bench" / "wrk_report.lua"),
         *headers,
@@ -106,9 +108,15 @@ def _start_gunicorn(data: Path) -> tuple[subprocess.Popen, int]:
         "GUNICORN_MAX_REQUESTS": "0",  # no recycling in the middle of a measurement
         "LOG_LEVEL": "warning",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True
+    (data / "prometheus").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
     log = open(data / "gunicorn.log", "wb")  # noqa: SIM115 - the child keeps its own descriptor
     proc = subprocess.Popen(
         [
@@ -231,7 +239,7 @@ def test_sql_per_tenant_request(jetis, settings):
     pages = _pages()
     routed = Client(HTTP_HOST=JETIS_HOST)
     fixed_middleware = [
-        "tests.bench.web_app.FixedTenant" if m == "tenants.middleware.TenantRoutingMiddleware" else m
+        "tests.bench.web_fixed.FixedTenant" if m == "tenants.middleware.TenantRoutingMiddleware" else m
         for m in settings.MIDDLEWARE
     ]
     rows, worst = [], (0, 0)

@@ -25,6 +25,7 @@ from PIL import Image
 
 from sipentol.lib import storage
 from sipentol.lib.uploads import store_upload
+from tests.bench.report import machine, section_write, verdict
 
 MB = 1024 * 1024
 _CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -137,3 +138,74 @@ def test_it_keeps_memory_flat_while_storing_large_uploads(jetis):
     assert by["PDF 9 MB"][2] < 16
     # a 4.9 MB noise photo decodes to ~3 MP (~9 MB of RGB); allow encoder buffers on top
     assert by["JPEG 4.9 MB"][3] < 80
+
+
+CONCURRENT = 10
+PER_UPLOAD_TARGET_MB = 3.0
+
+
+def _store_at_once(jetis, data: bytes, n: int) -> None:
+    """n uploads of `data` at the same time, each in its own thread and database connection."""
+    from django.db import connection
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(n)
+
+    def one(i: int) -> None:
+        try:
+            connection.set_tenant(jetis)
+            start.wait()
+            store_upload(io.BytesIO(data), original_name=f"c{i}.pdf", label="Bench", accepted_types=["pdf"])
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+
+
+def test_it_bounds_memory_of_ten_concurrent_pdf_uploads(jetis):
+    """Ten 9.5 MB PDFs at once against ten 100 KB PDFs at once, alternating rounds, medians."""
+    import statistics
+
+    big_pdf, small_pdf = _pdf_of_size(int(9.5 * MB)), _pdf_of_size(100 * 1024)
+    with tenant_context(jetis):
+        _store_at_once(jetis, small_pdf, CONCURRENT)  # warm-up: imports, pools, threads' connections
+        _store_at_once(jetis, big_pdf, CONCURRENT)
+        big, small = [], []
+        for _ in range(3):
+            small.append(_measure(lambda: _store_at_once(jetis, small_pdf, CONCURRENT)))
+            big.append(_measure(lambda: _store_at_once(jetis, big_pdf, CONCURRENT)))
+    rss_big, rss_small = statistics.median(r[1] for r in big), statistics.median(r[1] for r in small)
+    heap_big, heap_small = statistics.median(r[0] for r in big), statistics.median(r[0] for r in small)
+    secs_big, secs_small = statistics.median(r[2] for r in big), statistics.median(r[2] for r in small)
+    per_upload = max(0.0, rss_big - rss_small) / CONCURRENT
+    heap_per_upload = max(0.0, heap_big - heap_small) / CONCURRENT
+    body = "\n".join(
+        [
+            f"Run: {machine()}. `store_upload` in {CONCURRENT} threads at once (each its own database "
+            "connection, clamd and SeaweedFS real), PDFs of 9.5 MB against PDFs of 100 KB side by side, "
+            "3 alternating rounds, medians; peak RSS through VmHWM (reset before each round).",
+            "",
+            "| ten at once | peak RSS growth | Python heap peak | seconds |",
+            "|---|---|---|---|",
+            f"| 100 KB PDFs | {rss_small:.1f} MB | {heap_small:.1f} MB | {secs_small:.2f} |",
+            f"| 9.5 MB PDFs | {rss_big:.1f} MB | {heap_big:.1f} MB | {secs_big:.2f} |",
+            "",
+            f"RSS growth per concurrent 9.5 MB upload: **{per_upload:.1f} MB**, "
+            f"{verdict(per_upload, PER_UPLOAD_TARGET_MB)}; "
+            f"heap {heap_per_upload:.1f} MB per upload.",
+        ]
+    )
+    section_write(
+        "uploads-concurrent",
+        "Uploads: ten at once (`tests/bench/test_upload_memory.py`)",
+        body,
+        figures={"big": big, "small": small, "per_upload_mb": per_upload},
+    )
+    print("\n" + body)

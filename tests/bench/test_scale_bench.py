@@ -100,7 +100,7 @@ def _kecamatan_count() -> int:
         return cursor.fetchone()[0]
 
 
-def _grow_to(n: int) -> float:
+def _grow_to(n: int) -> float | None:
     """Clone tenant_template until n kecamatan exist; seconds per clone."""
     from tenants.models import Domain, Kecamatan
 
@@ -115,7 +115,7 @@ def _grow_to(n: int) -> float:
         )
         Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=kecamatan, is_primary=True)
         count, made = count + 1, made + 1
-    return (time.perf_counter() - started) / max(made, 1)
+    return (time.perf_counter() - started) / made if made else None
 
 
 def _provision_once(tag: str) -> float:
@@ -282,8 +282,9 @@ def _report(levels: list[dict], first_count: int, total_seconds: float) -> None:
     for r in levels:
         lines.append(
             f"| {r['level']} | {r['provision_s']:.2f} s | {r['provision_ref_s']:.2f} s | "
-            f"{r['provision_s'] / r['provision_ref_s']:.2f} | {r['clone_s']:.2f} s each | "
-            f"{r['catalog']['pg_class_rows']:,} rows, {r['catalog']['catalog_mb']:.0f} MB | "
+            f"{r['provision_s'] / r['provision_ref_s']:.2f} | "
+            + (f"{r['clone_s']:.2f} s each | " if r["clone_s"] is not None else "- | ")
+            + f"{r['catalog']['pg_class_rows']:,} rows, {r['catalog']['catalog_mb']:.0f} MB | "
             f"{r['catalog']['database_mb']:.0f} MB |"
         )
     lines += [

@@ -25,6 +25,7 @@ SCALE_BENCH_LEVELS (default "18,100,500") and SCALE_BENCH_ROUNDS (3) make a shor
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -188,8 +189,6 @@ def _upgrade(dbname: str, *args: str) -> dict:
             cwd=ROOT,
             check=True,
         )
-        import json
-
         return json.loads(Path(out.name).read_text())
 
 

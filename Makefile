@@ -42,6 +42,11 @@ test: install
 	PYTHONPATH=platform:. $(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest tests --ignore=tests/bench $(PYTEST_ARGS)
 
+# Benchmarks (tests/bench/), each writing its own section of docs/performance.md. The scale bench
+# clones up to 500 kecamatan schemas in databases of its own (bench_scale_*, dropped at the end):
+# the longest part. Shorter: make bench SCALE_BENCH_LEVELS=18,100 SCALE_BENCH_UPGRADE_LEVELS=18
+# (also WEB_BENCH_ROUNDS, WEB_BENCH_SECONDS, SCALE_BENCH_ROUNDS; make passes them on). The web
+# bench needs wrk (deploy/test-packages.txt).
 bench: install
 	$(BIN)/python -m pytest tests/bench -s -q -o testpaths=tests/bench $(PYTEST_ARGS)
 

@@ -3,8 +3,8 @@ of the 18 kecamatan, then of 1,000 kecamatan (982 synthetic ones added in the pu
 no schema), the same number of applications per kecamatan, measured side by side in one run.
 
 Targets (issue "Leaders see and act", point 7): p50 growth at most 1.5x from 18 to 1,000
-kecamatan, and a p50 at most 100 ms. The figures are written between the markers
-`<!-- dashboard-bench:begin -->` and `<!-- dashboard-bench:end -->` of docs/performance.md.
+kecamatan, and a p50 at most 100 ms. The figures are written as the section "dashboard" of
+docs/performance.md through tests/bench/report.py, like every bench's.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import statistics
 import time
-from pathlib import Path
 
 from django.utils import timezone
 
@@ -24,13 +22,12 @@ from sipentol.accounts.models import RegencyRole
 from sipentol.regency.models import ApplicationFact
 from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
+from tests.bench.report import section_write
 from tests.factories import RegencyUserFactory
 
 PER_KECAMATAN = int(os.environ.get("DASHBOARD_BENCH_APPLICATIONS", "50"))
 TOTAL_KECAMATAN = 1000
 RUNS = int(os.environ.get("DASHBOARD_BENCH_RUNS", "7"))
-DOC = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
-BEGIN, END = "<!-- dashboard-bench:begin -->", "<!-- dashboard-bench:end -->"
 SERVICES = [
     ("domisili", "Surat Keterangan Domisili"),
     ("sktm", "Surat Keterangan Tidak Mampu"),
@@ -97,16 +94,6 @@ def _measure(client) -> dict[str, float]:
     return {"page": _p50(page), "layanan.xlsx": _p50(service_export), "kecamatan.xlsx": _p50(kecamatan_export)}
 
 
-def _write(lines: list[str]) -> None:
-    text = DOC.read_text()
-    block = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text)
-
-
 def test_dashboard_p50_with_18_and_with_1000_kecamatan(public_client):
     rng = random.Random(16)
     real = list(Kecamatan.objects.order_by("pk").values_list("pk", flat=True))
@@ -154,6 +141,11 @@ def test_dashboard_p50_with_18_and_with_1000_kecamatan(public_client):
         lines.append(
             f"| {label} | {small[key]:.0f} ms | {large[key]:.0f} ms | {growth:.2f}x | {'met' if met else 'NOT met'} |"
         )
-    _write(lines)
+    section_write(
+        "dashboard",
+        "Leadership dashboard: 18 and 1,000 kecamatan (`tests/bench/test_dashboard_bench.py`)",
+        "\n".join(lines),
+        figures={"p50_ms_18": small, "p50_ms_1000": large},
+    )
     print("\n".join(lines))
     assert small["page"] > 0 and large["page"] > 0

@@ -1,41 +1,61 @@
-"""Figures for docs/scaling.md: what one more kecamatan schema costs (make bench only).
+"""Kecamatan at scale (make bench only): provisioning, upgrades and backend memory at 18, 100, 500.
 
-Measured on the suite's test database (18 kecamatan + template + public), then with EXTRA more
-schemas cloned from the template:
-- time to clone one schema (kecamatan_provision);
-- catalog rows per schema (pg_class, pg_attribute, pg_index) and catalog size;
-- memory of one PostgreSQL backend after touching the tables of 1 and of all 18 committed
-  schemas (relcache/catcache: pg_backend_memory_contexts, CacheMemoryContext), as a long-lived
-  pooled connection would (the cloned schemas live in the test's uncommitted transaction, so a
-  fresh connection cannot see them: the per-schema cost comes from 1 vs 18);
-- pg_dump -n of one schema: time and size;
-- migrate_schemas with nothing to do, per schema (the floor of an upgrade's cost per tenant).
+Nothing here runs inside the test's transaction: every schema is committed, in databases of the
+bench's own on the suite's PostgreSQL server (the machine's or the embedded one):
+
+- `<test db>` -> `bench_scale_<run>_18`, a copy (CREATE DATABASE ... TEMPLATE) of the suite's
+  regency: public, `tenant_template` and the 18 kecamatan. Never connected to afterwards, so it
+  can be copied again.
+- `bench_scale_<run>_grow`: a copy that grows to each level. The extra schemas are clones of
+  `tenant_template` made with django-tenants' own `clone_schema` SQL function (the step
+  provisioning runs) plus their Kecamatan and Domain rows, one committed transaction each:
+  structurally what provisioning leaves, without the configuration copy.
+- `bench_scale_<run>_ref`: a fresh copy of the 18 per level, the side-by-side baseline.
+
+At each level: provisioning one kecamatan (`kecamatan_provision`, every step) in the grown
+database and in the 18 one, alternating rounds, median of each; one new migration applied across
+every schema (a bench-only tenant app, `tests/bench/upgrade_app`, migrated in a subprocess with
+its own settings) against the same migration on one schema, and again with django-tenants'
+multiprocessing executor; at the last level a `migrate_schemas` with nothing to do. Memory of one
+PostgreSQL backend after touching every table of every kecamatan schema (relcache/catcache:
+pg_backend_memory_contexts). All databases are dropped at the end.
+
+SCALE_BENCH_LEVELS (default "18,100,500") and SCALE_BENCH_ROUNDS (3) make a shorter run.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.core.management import call_command
+from django.core.cache import caches
 from django.db import connection
 
-from tenants.models import Kecamatan
-from tenants.services import kecamatan_provision
+from tests.bench.report import machine, section_write, verdict
+from tests.conftest import _database_url
 
-EXTRA = int(os.environ.get("SCALE_BENCH_EXTRA_SCHEMAS", "40"))
+ROOT = Path(__file__).resolve().parents[2]
+LEVELS = [int(n) for n in os.environ.get("SCALE_BENCH_LEVELS", "18,100,500").split(",")]
+ROUNDS = int(os.environ.get("SCALE_BENCH_ROUNDS", "3"))
+# Levels at which a migration is applied: each costs ~N x one schema, twice (two executors).
+UPGRADE_LEVELS = [int(n) for n in os.environ.get("SCALE_BENCH_UPGRADE_LEVELS", ",".join(map(str, LEVELS))).split(",")]
+PROVISION_TARGET = 1.2  # provisioning at the last level / at 18
+UPGRADE_TARGET = 1.1  # one migration over N schemas / (N x one schema)
 
 
-def _dsn() -> str:
+def _dsn(dbname: str) -> str:
     db = settings.DATABASES["default"]
-    parts = [f"dbname={db['NAME']}", f"user={db['USER'] or 'postgres'}"]
+    parts = [f"dbname={dbname}", f"user={db['USER'] or 'postgres'}"]
     if db["HOST"]:
         parts.append(f"host={db['HOST']}")
     if db["PORT"]:
@@ -45,105 +65,286 @@ def _dsn() -> str:
     return " ".join(parts)
 
 
-def _tenant_schemas(cursor) -> list[str]:
-    cursor.execute("SELECT schema_name FROM tenants_kecamatan ORDER BY schema_name")
-    return [row[0] for row in cursor.fetchall()]
+def _admin(sql: str) -> None:
+    with psycopg.connect(_dsn("postgres"), autocommit=True) as conn:
+        conn.execute(sql)
 
 
-def _catalog_rows(cursor, schema: str) -> dict[str, int]:
-    cursor.execute(
-        """SELECT (SELECT count(*) FROM pg_class c WHERE c.relnamespace = n.oid),
-                  (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid
-                    WHERE c.relnamespace = n.oid),
-                  (SELECT count(*) FROM pg_index i JOIN pg_class c ON i.indexrelid = c.oid
-                    WHERE c.relnamespace = n.oid)
-           FROM pg_namespace n WHERE n.nspname = %s""",
-        [schema],
-    )
-    pg_class, pg_attribute, pg_index = cursor.fetchone()
-    return {"pg_class": pg_class, "pg_attribute": pg_attribute, "pg_index": pg_index}
+def _copy_database(source: str, target: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
-def _backend_memory_after_touching(schemas: list[str]) -> tuple[int, int, int]:
-    """(total bytes, CacheMemoryContext bytes, tables touched) of a fresh backend."""
-    with psycopg.connect(_dsn(), autocommit=True) as conn, conn.cursor() as cur:
-        touched = 0
-        for schema in schemas:
-            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
-            for (table,) in cur.fetchall():
-                cur.execute(f'SELECT 1 FROM "{schema}"."{table}" LIMIT 1')  # noqa: S608 - names from the catalog
-                touched += 1
+def _drop_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _on_database(name: str):
+    """Django's default connection on another database (autocommit: every statement commits)."""
+    previous = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    for alias in ("default", "routing"):  # the same hosts and schemas exist in each copy
+        caches[alias].version = (caches[alias].version or 1) + 1
+    try:
+        connection.set_schema_to_public()
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = previous
+
+
+def _kecamatan_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tenants_kecamatan")
+        return cursor.fetchone()[0]
+
+
+def _grow_to(n: int) -> float | None:
+    """Clone tenant_template until n kecamatan exist; seconds per clone."""
+    from tenants.models import Domain, Kecamatan
+
+    started, made = time.perf_counter(), 0
+    count = _kecamatan_count()
+    while count < n:
+        slug = f"scale{count:04d}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [settings.TENANT_BASE_SCHEMA, slug])
+        (kecamatan,) = Kecamatan.objects.bulk_create(
+            [Kecamatan(code=f"99.{count:05d}", name=f"Scale {count}", slug=slug, schema_name=slug, status="active")]
+        )
+        Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=kecamatan, is_primary=True)
+        count, made = count + 1, made + 1
+    return (time.perf_counter() - started) / made if made else None
+
+
+def _provision_once(tag: str) -> float:
+    from tenants.services import kecamatan_provision
+
+    code = f"98.{uuid.uuid4().int % 100000:05d}"
+    started = time.perf_counter()
+    kecamatan_provision(code=code, name=f"Bench {tag}", slug=f"bench-{tag}")
+    elapsed = time.perf_counter() - started
+    connection.set_schema_to_public()
+    return elapsed
+
+
+def _tenant_schemas() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schema_name FROM tenants_kecamatan ORDER BY schema_name")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _backend_memory(dbname: str, schemas: list[str]) -> dict:
+    """A fresh backend's memory after one SELECT on every table of `schemas` (autocommit)."""
+    with psycopg.connect(_dsn(dbname), autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
+        fresh = int(cur.fetchone()[0])
+        cur.execute("SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY(%s) ORDER BY 1, 2", [schemas])
+        tables = cur.fetchall()
+        started = time.perf_counter()
+        for schema, table in tables:
+            cur.execute(f'SELECT 1 FROM "{schema}"."{table}" LIMIT 1')
+        seconds = time.perf_counter() - started
         cur.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
         total = int(cur.fetchone()[0])
         cur.execute(
             "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts "
-            "WHERE name IN ('CacheMemoryContext') OR parent = 'CacheMemoryContext'"
+            "WHERE name = 'CacheMemoryContext' OR parent = 'CacheMemoryContext'"
         )
         cache = int(cur.fetchone()[0])
-    return total, cache, touched
+    return {
+        "fresh_mb": fresh / 1e6,
+        "total_mb": total / 1e6,
+        "cache_mb": cache / 1e6,
+        "tables": len(tables),
+        "touch_s": seconds,
+    }
 
 
-def _pg_dump_one_schema(schema: str) -> tuple[float, int]:
+def _catalog() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), pg_total_relation_size('pg_class') + pg_total_relation_size('pg_attribute') FROM pg_class"
+        )
+        rows, size = cursor.fetchone()
+        cursor.execute("SELECT pg_database_size(current_database())")
+        db_size = cursor.fetchone()[0]
+    return {"pg_class_rows": rows, "catalog_mb": size / 1e6, "database_mb": db_size / 1e6}
+
+
+def _upgrade(dbname: str, *args: str) -> dict:
+    """tests/bench/upgrade_app's driver in its own process (its settings add the bench app)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url({**settings.DATABASES["default"], "NAME": dbname}),
+        "DJANGO_SETTINGS_MODULE": "tests.bench.upgrade_app.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+    }
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(
+            [sys.executable, "-m", "tests.bench.upgrade_app.driver", "--out", out.name, *args],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        return json.loads(Path(out.name).read_text())
+
+
+def _pg_dump_one_schema(dbname: str, schema: str) -> tuple[float | None, int | str]:
     db = settings.DATABASES["default"]
     env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
-    args = ["pg_dump", "-Fc", "-n", schema, "-d", db["NAME"], "-U", db["USER"] or "postgres"]
+    args = ["pg_dump", "-Fc", "-n", schema, "-d", dbname, "-U", db["USER"] or "postgres"]
     if db["HOST"]:
         args += ["-h", db["HOST"]]
     if db["PORT"]:
         args += ["-p", str(db["PORT"])]
     with tempfile.NamedTemporaryFile(suffix=".dump") as out:
         started = time.perf_counter()
-        subprocess.run([*args, "-f", out.name], env=env, check=True)
+        done = subprocess.run([*args, "-f", out.name], env=env, check=False, capture_output=True, text=True)
+        if done.returncode:  # e.g. the embedded server is newer than the machine's pg_dump
+            return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
         return time.perf_counter() - started, os.path.getsize(out.name)
 
 
-def test_scale_figures(db):
-    with connection.cursor() as cursor:
-        schemas = _tenant_schemas(cursor)
-        per_schema = _catalog_rows(cursor, "jetis")
-        cursor.execute("SELECT pg_total_relation_size('pg_class') + pg_total_relation_size('pg_attribute')")
-        catalog_before = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM pg_class")
-        pg_class_before = cursor.fetchone()[0]
+def test_kecamatan_at_scale(django_db_setup, django_db_blocker):
+    run = uuid.uuid4().hex[:6]
+    base, grow, ref = f"bench_scale_{run}_18", f"bench_scale_{run}_grow", f"bench_scale_{run}_ref"
+    suite_db = connection.settings_dict["NAME"]
+    levels, bench_started = [], time.perf_counter()
+    with django_db_blocker.unblock():
+        connection.close()
+        try:
+            _copy_database(suite_db, base)
+            _copy_database(base, grow)
+            with _on_database(grow):
+                first = _tenant_schemas()
+                first_count = len(first)
+                upgrade_step = 0
+                _upgrade(grow, "--setup")  # the bench app's first migration, everywhere
+            for level in LEVELS:
+                row: dict = {"level": level}
+                with _on_database(grow):
+                    row["clone_s"] = _grow_to(level)
+                    row["catalog"] = _catalog()
+                    schemas = _tenant_schemas()
+                row["memory"] = _backend_memory(grow, schemas)
 
-    mem_1 = _backend_memory_after_touching(schemas[:1])
-    mem_18 = _backend_memory_after_touching(schemas)
+                _copy_database(base, ref)
+                at_ref, at_level = [], []
+                for n in range(ROUNDS):
+                    with _on_database(ref):
+                        at_ref.append(_provision_once(f"r{level}-{n}"))
+                    with _on_database(grow):
+                        at_level.append(_provision_once(f"g{level}-{n}"))
+                _drop_database(ref)
+                row["provision_ref_s"], row["provision_s"] = statistics.median(at_ref), statistics.median(at_level)
+                row["provision_runs"] = (at_ref, at_level)
 
-    clone_times = []
-    for n in range(EXTRA):
-        started = time.perf_counter()
-        kecamatan_provision(code=f"35.99.{n + 1:02d}", name=f"Scale {n}", slug=f"scale{n}")
-        clone_times.append(time.perf_counter() - started)
-        connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        all_schemas = _tenant_schemas(cursor)
-        cursor.execute("SELECT pg_total_relation_size('pg_class') + pg_total_relation_size('pg_attribute')")
-        catalog_after = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM pg_class")
-        pg_class_after = cursor.fetchone()[0]
+                if level in UPGRADE_LEVELS:
+                    upgrade_step += 1
+                    row["upgrade"] = _upgrade(grow, "--step", str(upgrade_step), "--executor", "standard")
+                    upgrade_step += 1
+                    row["upgrade_parallel"] = _upgrade(
+                        grow, "--step", str(upgrade_step), "--executor", "multiprocessing"
+                    )
+                    if level == UPGRADE_LEVELS[-1]:
+                        row["noop"] = _upgrade(grow, "--noop")
+                if level == LEVELS[-1]:
+                    row["pg_dump"] = _pg_dump_one_schema(grow, "jetis")
+                levels.append(row)
+                print(f"\nscale bench, level {level}: {row}", flush=True)
+        finally:
+            connection.close()
+            for name in (ref, grow, base):
+                _drop_database(name)
+    _report(levels, first_count, time.perf_counter() - bench_started)
+    last = levels[-1]
+    assert last["provision_s"] > 0 and first  # the figures exist; targets are reported, not asserted
 
-    dump_seconds, dump_bytes = _pg_dump_one_schema("jetis")
 
-    started = time.perf_counter()
-    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
-    migrate_noop = (time.perf_counter() - started) / len(all_schemas)
-
-    n_new = len(all_schemas) - len(schemas)
-    per_schema_mem = (mem_18[1] - mem_1[1]) / max(len(schemas) - 1, 1)
-    print(
-        f"\n== scale bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} CPU, {platform.platform()}, PostgreSQL {connection.pg_version})"
-        f"\ncatalog rows per kecamatan schema: {per_schema}"
-        f"\npg_class rows: {pg_class_before} with {len(schemas)} schemas -> {pg_class_after} with {len(all_schemas)}"
-        f"\ncatalog size (pg_class+pg_attribute): {catalog_before / 1e6:.1f} MB -> {catalog_after / 1e6:.1f} MB"
-        f" = {(catalog_after - catalog_before) / max(n_new, 1) / 1e3:.0f} kB per schema"
-        f"\nclone one schema: p50 {statistics.median(clone_times):.2f} s, max {max(clone_times):.2f} s over {EXTRA}"
-        f"\nbackend memory (total / CacheMemoryContext), tables touched:"
-        f"\n  1 schema:   {mem_1[0] / 1e6:.1f} MB / {mem_1[1] / 1e6:.1f} MB, {mem_1[2]} tables"
-        f"\n  {len(schemas)} schemas: {mem_18[0] / 1e6:.1f} MB / {mem_18[1] / 1e6:.1f} MB, {mem_18[2]} tables"
-        f"\n  => {per_schema_mem / 1e3:.0f} kB of cache per schema touched"
-        f"\npg_dump -Fc -n jetis: {dump_seconds:.2f} s, {dump_bytes / 1e3:.0f} kB"
-        f"\nmigrate_schemas --tenant with nothing to do: {migrate_noop:.2f} s per schema"
+def _report(levels: list[dict], first_count: int, total_seconds: float) -> None:
+    first, last = levels[0], levels[-1]
+    growth = last["provision_s"] / last["provision_ref_s"]
+    lines = [
+        f"Run: {machine()}, PostgreSQL {connection.pg_version // 10000}; whole bench "
+        f"{total_seconds / 60:.1f} min (levels {', '.join(str(r['level']) for r in levels)}).",
+        "",
+        "Provisioning one kecamatan (`kecamatan_provision`, every step) with N kecamatan present, each "
+        f"round alternating with the same in a copy of the 18 (median of {ROUNDS} each):",
+        "",
+        "| kecamatan present | provision at N | at 18, same rounds | ratio | extra schemas cloned at "
+        "| catalog (pg_class rows, MB) | database |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in levels:
+        lines.append(
+            f"| {r['level']} | {r['provision_s']:.2f} s | {r['provision_ref_s']:.2f} s | "
+            f"{r['provision_s'] / r['provision_ref_s']:.2f} | "
+            + (f"{r['clone_s']:.2f} s each | " if r["clone_s"] is not None else "- | ")
+            + f"{r['catalog']['pg_class_rows']:,} rows, {r['catalog']['catalog_mb']:.0f} MB | "
+            f"{r['catalog']['database_mb']:.0f} MB |"
+        )
+    lines += [
+        "",
+        f"Provisioning at {last['level']} / at 18: **{growth:.2f}**, {verdict(growth, PROVISION_TARGET)}.",
+        "",
+        "Upgrades: one new migration (AddField on a bench-only tenant app) over every kecamatan schema, "
+        "against the same migration on one schema (`tenant_template`) in the same process:",
+        "",
+        "| schemas | one schema | all, standard executor | ratio to N x one "
+        "| all, multiprocessing executor | speed-up |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in (r for r in levels if "upgrade" in r):
+        up, par = r["upgrade"], r["upgrade_parallel"]
+        ratio = up["all_s"] / (up["schemas"] * up["one_s"])
+        lines.append(
+            f"| {up['schemas']} | {up['one_s']:.3f} s | {up['all_s']:.1f} s | {ratio:.2f} "
+            f"{verdict(ratio, UPGRADE_TARGET)} | {par['all_s']:.1f} s ({par['processes']} processes) | "
+            f"{(up['all_s'] / up['schemas']) / (par['all_s'] / par['schemas']):.2f}x |"
+        )
+    skipped = [str(r["level"]) for r in levels if "upgrade" not in r]
+    if skipped:
+        lines += ["", f"Not migrated at {', '.join(skipped)} in this run (`SCALE_BENCH_UPGRADE_LEVELS`)."]
+    for r in (r for r in levels if "noop" in r):
+        noop = r["noop"]
+        lines += [
+            "",
+            f"`migrate_schemas` with nothing to do at {noop['schemas']} schemas (public included): "
+            f"**{noop['all_s']:.0f} s** ({noop['all_s'] / noop['schemas']:.2f} s per schema).",
+        ]
+    lines += [
+        "",
+        "PostgreSQL backend memory after one SELECT on every table of every kecamatan schema "
+        "(`pg_backend_memory_contexts`; `CacheMemoryContext` is the relcache/catcache):",
+        "",
+        "| kecamatan | tables touched | total | CacheMemoryContext | per schema |",
+        "|---|---|---|---|---|",
+    ]
+    for r in levels:
+        m = r["memory"]
+        lines.append(
+            f"| {r['level']} | {m['tables']:,} | {m['total_mb']:.0f} MB | {m['cache_mb']:.0f} MB | "
+            f"{m['cache_mb'] / r['level']:.2f} MB |"
+        )
+    mem_ratio = last["memory"]["cache_mb"] / first["memory"]["cache_mb"]
+    lines += [
+        "",
+        f"Cache at {last['level']} / at {first['level']}: {mem_ratio:.1f}x for "
+        f"{last['level'] / first['level']:.1f}x the schemas: it grows with the schemas a backend has "
+        "touched and is never given back; `docs/scaling.md` says how connections are recycled to bound it.",
+    ]
+    if "pg_dump" in last:
+        seconds, size = last["pg_dump"]
+        lines.append(
+            f"\n`pg_dump -Fc -n jetis` at {last['level']}: "
+            + (f"{seconds:.2f} s, {size / 1e3:.0f} kB." if seconds is not None else f"not measured ({size}).")
+        )
+    section_write(
+        "scale",
+        "Kecamatan at scale: provisioning, upgrades, backend memory (`tests/bench/test_scale_bench.py`)",
+        "\n".join(lines),
+        figures={"levels": levels, "first_count": first_count, "total_seconds": total_seconds},
     )
-    assert Kecamatan.objects.filter(slug__startswith="scale").count() == EXTRA

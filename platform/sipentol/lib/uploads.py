@@ -24,8 +24,11 @@ What `store_upload` guarantees, whatever the browser claims:
   rewritten, so that what staff open is exactly what the citizen sent (signatures intact).
 - Memory stays bounded: bytes go through a SpooledTemporaryFile (in memory up to 256 KB, then
   on disk) and on to `sipentol.lib.storage.put` with a known length. The minio SDK reads the
-  object in 5 MiB parts (S3's minimum) and uploads up to 3 in parallel, so it holds at most the
-  smaller of the file and 15 MiB (measured: 9 MB heap for a 9 MB PDF, `make bench`). Image
+  object in 5 MiB parts (S3's minimum) with `num_parallel_uploads=1`; measured: 9 MB of heap
+  for a 9 MB PDF, which is the SDK's part buffers (`make bench`). The PDF check parses the
+  spooled file through a memory map and never copies a stream's payload (images, page
+  contents) into the heap, so it costs the parser's objects, not the PDF's size (`make bench`,
+  tests/bench/test_upload_memory.py: 0.14 MB for a 9 MB PDF). Image
   decoding needs the pixels: JPEGs are decoded at a reduced scale (libjpeg draft mode) when
   they will be downscaled anyway, and the pixel count is capped.
 - The key is `{schema}/{uuid}` from the storage adapter; the user's file name is only kept,
@@ -38,8 +41,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import math
+import mmap
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -443,15 +448,18 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     raw.seek(0)
-    try:
-        reader = PdfFileReader(raw, strict=False)
-        encrypted = reader.encrypted
-        if not encrypted:
-            root = reader.root
-            has_active = _pdf_has_actions(reader)
-            pages = int(_deref(root, "/Pages")["/Count"])
-    except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
-        raise broken from exc
+    with _mapped(raw) as source:
+        try:
+            reader = PdfFileReader(source, strict=False)
+            encrypted = reader.encrypted
+            if not encrypted:
+                root = reader.root
+                has_active = _pdf_has_actions(reader)
+                pages = int(_deref(root, "/Pages")["/Count"])
+        except Exception as exc:  # noqa: BLE001 - a malformed PDF can make the parser raise almost anything
+            raise broken from exc
+        finally:
+            reader = root = None  # their stream objects hold views of the mapping
     if encrypted:
         raise UploadRejected(
             _(
@@ -466,6 +474,63 @@ def _check_pdf(raw: BinaryIO, size: int, label: str) -> int:
     if pages < 1:
         raise broken
     return pages
+
+
+class _MappedFile:
+    """A read-only file over a memory map, for pyHanko's parser.
+
+    A read longer than `COPY_AT_MOST` (in a parse, only a stream's payload: an image, a page's
+    contents) answers a memoryview of the mapping instead of a copy, so the walk over a PDF's
+    objects never copies its images into the heap: the bytes stay in the page cache, read only
+    if an object stream has to be decoded. Short reads (tokens, dictionaries) are copies.
+    """
+
+    COPY_AT_MOST = 64 * 1024
+
+    def __init__(self, mapping: mmap.mmap):
+        self._map = mapping
+        self._view = memoryview(mapping)
+        self._pos = 0
+
+    def read(self, n: int = -1):
+        size = len(self._map)
+        end = size if n is None or n < 0 else min(size, self._pos + n)
+        start, self._pos = self._pos, max(self._pos, end)
+        if end - start > self.COPY_AT_MOST:
+            return self._view[start:end]
+        return self._map[start:end]
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._map)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def release(self) -> None:
+        self._view.release()  # raises BufferError while a payload view is still referenced
+
+
+@contextlib.contextmanager
+def _mapped(raw: BinaryIO):
+    """`raw` as pyHanko reads it: a memory map of its temporary file once spooled to disk, else `raw`."""
+    file = getattr(raw, "_file", raw)  # SpooledTemporaryFile: in memory (BytesIO) until rolled over
+    try:
+        fileno = file.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        yield raw
+        return
+    mapping = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
+    source = _MappedFile(mapping)
+    try:
+        yield source
+    finally:
+        # The parser's objects form reference cycles that may still hold a payload view; then
+        # the mapping (no heap, a duplicated descriptor) is unmapped when they are collected.
+        with contextlib.suppress(BufferError):
+            source.release()
+            mapping.close()
 
 
 def _deref(container, key):

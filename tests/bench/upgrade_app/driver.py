@@ -1,0 +1,83 @@
+"""Times migrate_schemas for the upgrade benchmark; run in its own process with this package's settings.
+
+    --setup            0001 on tenant_template and every kecamatan schema (not timed)
+    --step K           migration K+1 on tenant_template alone (one schema), then on every kecamatan
+    --executor NAME    django-tenants executor for the "every kecamatan" run (standard, multiprocessing)
+    --noop             a full migrate_schemas (public and every tenant) with nothing to do
+
+Writes its figures as JSON to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import django
+
+
+def _timed(*args, **options) -> float:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate_schemas", *args, interactive=False, verbosity=0, **options)
+    return time.perf_counter() - started
+
+
+def _record_cloned_migrations(template: str) -> None:
+    """Kecamatan provisioned since the last step (by the suite's process, which does not install
+    this app) were cloned from the template with its table but without its migration rows."""
+    from django.db import connection
+
+    from tenants.models import Kecamatan
+
+    with connection.cursor() as cursor:
+        for schema in Kecamatan.objects.filter(schema_name__startswith="bench_").values_list("schema_name", flat=True):
+            cursor.execute(
+                f'INSERT INTO "{schema}".django_migrations (app, name, applied) '
+                f'SELECT app, name, applied FROM "{template}".django_migrations t WHERE t.app = %s '
+                f'AND NOT EXISTS (SELECT 1 FROM "{schema}".django_migrations m '
+                "WHERE m.app = t.app AND m.name = t.name)",
+                ["bench_upgrade"],
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--setup", action="store_true")
+    parser.add_argument("--step", type=int)
+    parser.add_argument("--executor", default="standard")
+    parser.add_argument("--noop", action="store_true")
+    args = parser.parse_args()
+    django.setup()
+
+    from django.conf import settings
+
+    from tenants.models import Kecamatan
+
+    template = settings.TENANT_BASE_SCHEMA
+    schemas = Kecamatan.objects.count()
+    result: dict = {"schemas": schemas}
+    if args.setup:
+        _timed("bench_upgrade", "0001", schema_name=template)
+        result["all_s"] = _timed("bench_upgrade", "0001", tenant=True)
+    elif args.step:
+        name = f"{args.step + 1:04d}"
+        _record_cloned_migrations(template)
+        # Warm-up, not timed: the first migrate in a process imports and builds the migration graph.
+        _timed("bench_upgrade", f"{args.step:04d}", schema_name=template)
+        result["one_s"] = _timed("bench_upgrade", name, schema_name=template)
+        result["all_s"] = _timed("bench_upgrade", name, tenant=True, executor=args.executor)
+        result["executor"] = args.executor
+        result["processes"] = settings.TENANT_MULTIPROCESSING_MAX_PROCESSES if args.executor != "standard" else 1
+    elif args.noop:
+        result["all_s"] = _timed(executor="standard")
+        result["schemas"] = schemas + 1  # and public
+    with open(args.out, "w") as out:
+        json.dump(result, out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,17 +1,18 @@
 """The desa's response time per desa, as a section of the Camat's dashboard (lib/dashboards.py).
 
-Read in the kecamatan's own schema (the Camat's board); the regency board's section reads the
-public facts instead (`sipentol.desa_facts.sections`)."""
+The same figures as the regency board's (one home: `sipentol.desa_facts.sections.
+desa_response_rows`, from the public facts), for this kecamatan only and without its name."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import connection
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from sipentol.desa_facts.sections import desa_response_rows
+from sipentol.lib.dashboard_html import table_html
 from sipentol.lib.dashboards import Filters, Table
-
-from .selectors import desa_response_times
 
 
 class DesaResponseSection:
@@ -21,13 +22,8 @@ class DesaResponseSection:
     def title(self) -> str:
         return _("Waktu jawab surat pengantar desa")
 
-    def _rows(self, filters: Filters) -> list[dict]:
-        return desa_response_times(
-            kecamatan=connection.tenant, start=filters.start, end=filters.end, today=filters.today
-        )
-
     def tables(self, request, filters: Filters) -> list[Table]:
-        rows = self._rows(filters)
+        own = dataclasses.replace(filters, kecamatan_id=connection.tenant.pk)
         return [
             Table(
                 key="desa-pengantar",
@@ -43,24 +39,11 @@ class DesaResponseSection:
                     _("Rata-rata hari kerja"),
                     _("Terlama (hari kerja)"),
                 ],
-                rows=[
-                    [
-                        r["desa"],
-                        r["asked"],
-                        r["signed"],
-                        r["refused"],
-                        r["open"],
-                        r["late"],
-                        r["median_days"],
-                        r["mean_days"],
-                        r["max_days"],
-                    ]
-                    for r in rows
-                ],
+                rows=[row[1:] for row in desa_response_rows(own)],
             )
         ]
 
     def render(self, request, filters: Filters) -> str:
-        return render_to_string(
-            "desa/_dashboard_section.html", {"section": self, "table": self.tables(request, filters)[0]}
+        return table_html(
+            self.tables(request, filters)[0], empty=_("Belum ada permintaan pengantar dalam periode ini.")
         )

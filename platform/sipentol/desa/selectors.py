@@ -3,11 +3,8 @@ a desa role sees only its own desa's requests, office staff every desa's of this
 
 from __future__ import annotations
 
-from statistics import median
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from sipentol.accounts.permissions import Capability, can, staff_desa_code
 from sipentol.applications.lifecycle import Status as ApplicationStatus
@@ -66,49 +63,3 @@ def desa_api_tokens() -> QuerySet[DesaApiToken]:
 
 
 # ---------------------------------------------------------------------------- figures
-def desa_response_times(*, kecamatan, start=None, end=None, today=None) -> list[dict]:
-    """Per desa of this kecamatan: requests asked in [start, end), answered, signed, refused, still
-    open, open past the desa's deadline, and the working days to answer (median, mean, max)."""
-    today = today or timezone.localdate()
-    qs = PengantarRequest.objects.all()
-    if start is not None:
-        qs = qs.filter(requested_at__gte=start)
-    if end is not None:
-        qs = qs.filter(requested_at__lt=end)
-    names = dict(Desa.objects.filter(kecamatan_id=kecamatan.pk).values_list("code", "name"))
-    rows: dict[str, dict] = {}
-    live = Q(status__in=OPEN_STATUSES, application__status=ApplicationStatus.AWAITING_DESA)
-    open_ids = set(qs.filter(live).values_list("pk", flat=True))
-    for pk, code, status, taken, due in qs.values_list("pk", "desa_code", "status", "working_days_taken", "due_date"):
-        row = rows.setdefault(
-            code,
-            {
-                "desa_code": code,
-                "desa": names.get(code, code),
-                "asked": 0,
-                "signed": 0,
-                "refused": 0,
-                "open": 0,
-                "late": 0,
-                "days": [],
-            },
-        )
-        row["asked"] += 1
-        if status == PengantarRequest.Status.SIGNED:
-            row["signed"] += 1
-        elif status == PengantarRequest.Status.REFUSED:
-            row["refused"] += 1
-        if taken is not None:
-            row["days"].append(taken)
-        if pk in open_ids:
-            row["open"] += 1
-            row["late"] += due < today
-    result = []
-    for row in sorted(rows.values(), key=lambda r: r["desa"]):
-        days = row.pop("days")
-        row["answered"] = len(days)
-        row["median_days"] = median(days) if days else None
-        row["mean_days"] = round(sum(days) / len(days), 1) if days else None
-        row["max_days"] = max(days) if days else None
-        result.append(row)
-    return result

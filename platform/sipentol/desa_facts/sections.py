@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from statistics import median
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from sipentol.lib.dashboard_html import table_html
 from sipentol.lib.dashboards import Filters, Table
 from tenants.models import Desa, Kecamatan
 
@@ -83,6 +83,6 @@ class RegencyDesaResponseSection:
         ]
 
     def render(self, request, filters: Filters) -> str:
-        return render_to_string(
-            "desa_facts/_dashboard_section.html", {"section": self, "table": self.tables(request, filters)[0]}
+        return table_html(
+            self.tables(request, filters)[0], empty=_("Belum ada permintaan pengantar dalam periode ini.")
         )

@@ -13,8 +13,9 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 
+from sipentol.accounts.alerts import alert_unsubscribe_token
 from sipentol.accounts.invitations import invitation_create
-from sipentol.accounts.models import Role
+from sipentol.accounts.models import AlertType, Role
 from sipentol.accounts.permissions import DESA_ROLES
 from sipentol.feedback.models import SkmFollowUp, SurveyResponse
 from sipentol.feedback.skm import UNSUR_FIELDS
@@ -116,6 +117,8 @@ def office(jetis):
             "privasi": {"pk": privacy_request.pk},
             "skm": {"pk": follow_up.pk},
             "panduan": {"role": Role.CAMAT},
+            # a staff alert's unsubscribe link (its page changes nothing until the button is pressed)
+            "pemberitahuan": {"token": alert_unsubscribe_token(user=member, alert_type=AlertType.NEW_APPLICATION)},
             # A dashboard table's download, and an export job (someone else's: see _not_theirs).
             "dasbor": {"key": "layanan", "fmt": "xlsx", "pk": uuid.uuid4()},
             "desa": {"pk": pengantar.pk},

@@ -71,6 +71,38 @@ GUIDE: dict[Capability, tuple[str, str]] = {
         ),
         "staff:signers",
     ),
+    Capability.CHOOSE_ALERTS: (
+        _("Memilih pemberitahuan yang diterima (e-mail dan/atau WhatsApp) per jenis, atau berhenti menerimanya."),
+        "staff:alerts",
+    ),
+    Capability.BE_TOLD_OF_NEW_APPLICATIONS: (
+        _("Menerima pemberitahuan permohonan baru yang belum ditangani siapa pun."),
+        "staff:alerts",
+    ),
+    Capability.BE_TOLD_OF_LAPSED_SLA: (
+        _("Menerima daftar harian permohonan yang melewati batas waktu layanan."),
+        "staff:alerts",
+    ),
+    Capability.VIEW_PENGANTAR: (
+        _("Melihat permintaan surat pengantar desa (operator desa dan Kepala Desa hanya desanya)."),
+        "staff:pengantar-queue",
+    ),
+    Capability.DRAFT_PENGANTAR: (
+        _("Memeriksa permintaan pengantar, menyusun drafnya dari templat desa, atau menolaknya dengan alasan."),
+        "staff:pengantar-queue",
+    ),
+    Capability.SIGN_PENGANTAR: (
+        _("Menandatangani surat pengantar desa secara elektronik dengan kode autentikator."),
+        "staff:pengantar-queue",
+    ),
+    Capability.EDIT_DESA_TEMPLATE: (
+        _("Mengubah kop dan templat surat pengantar desa serta batas waktu jawabnya."),
+        "staff:desa-template",
+    ),
+    Capability.MANAGE_DESA_LINKS: (
+        _("Menerbitkan dan mencabut token API untuk sistem informasi desa (misalnya OpenSID)."),
+        "staff:desa-tokens",
+    ),
     Capability.VIEW_SERVICES: (_("Melihat layanan kecamatan dan jumlah permohonannya."), "staff:service-list"),
     Capability.CONFIGURE_SERVICES: (
         _("Mengatur layanan: membuka atau menutup, persyaratan, isian formulir, jangka waktu, biaya."),

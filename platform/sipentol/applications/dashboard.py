@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 
 from .selectors import workload_by_staff
 
@@ -20,6 +20,7 @@ class WorkloadSection:
     key = "beban-petugas"
     title = gettext_lazy("Beban kerja petugas hari ini")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         rows = []
         for row in workload_by_staff(today=filters.today):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from sipentol.desa_facts.sections import desa_response_rows
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 
 
 class DesaResponseSection:
@@ -22,6 +22,7 @@ class DesaResponseSection:
     def title(self) -> str:
         return _("Waktu jawab surat pengantar desa")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         own = dataclasses.replace(filters, kecamatan_id=connection.tenant.pk)
         return [

@@ -7,7 +7,7 @@ from statistics import median
 from django.utils.translation import gettext as _
 
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 from tenants.models import Desa, Kecamatan
 
 from .models import DesaPengantarFact
@@ -61,6 +61,7 @@ class RegencyDesaResponseSection:
     def title(self) -> str:
         return _("Waktu jawab surat pengantar desa")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         return [
             Table(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 
 from . import selectors
 from .models import STAGE_LABELS
@@ -26,6 +26,7 @@ class ComplaintsDue:
     key = "complaints-due"
     title = gettext_lazy("Pengaduan jatuh tempo dan terlambat")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         rows = selectors.complaints_on_clock(today=filters.today, due_or_overdue_only=True)
         return [
@@ -54,6 +55,7 @@ class SkmFollowUpsOpen:
     key = "skm-follow-ups"
     title = gettext_lazy("Tindak lanjut SKM yang masih terbuka")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         rows = selectors.follow_ups_open()
         return [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 from sipentol.lib.workdays import working_days_between
 
 from .selectors import letters_waiting_since
@@ -23,6 +23,7 @@ class SigningSection:
     key = "menunggu-tanda-tangan"
     title = gettext_lazy("Surat menunggu tanda tangan")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         rows = [
             [letter.title, since, working_days_between(timezone.localdate(since), filters.today)]

@@ -286,6 +286,7 @@ def staff_certificate(request, pk: int):
     context = {
         "member": member,
         "signer": signer,
+        "signer_refusal": services.SIGNER_ROLE_REFUSAL,
         "form": form,
         "bsre_form": bsre_form,
         "credential": credential,

@@ -15,7 +15,8 @@ exactly the figures the page shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -94,3 +95,25 @@ def table(board: Board, key: str, request, filters: Filters) -> Table | None:
             if t.key == key:
                 return t
     return None
+
+
+def memo(request, key: tuple, compute: Callable[[], list[Table]]) -> list[Table]:
+    """`compute()` once per request and key: a board page asks a section for its tables to
+    render them and again to name their downloads; the second time costs nothing."""
+    if request is None:
+        return compute()
+    cache = request.__dict__.setdefault("_dashboard_tables", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def tables_once(method):
+    """Decorator of a section's `tables(request, filters)`: computed once per request and filters."""
+
+    @functools.wraps(method)
+    def tables(self, request, filters: Filters) -> list[Table]:
+        key = (type(self).__module__, type(self).__qualname__, self.key, filters)
+        return memo(request, key, lambda: method(self, request, filters))
+
+    return tables

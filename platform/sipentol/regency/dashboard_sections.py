@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipentol.lib.dashboard_html import table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, tables_once
 
 from .selectors import complaints_by_kecamatan
 
@@ -20,6 +20,7 @@ class ComplaintsByKecamatan:
     key = "complaints"
     title = gettext_lazy("Pengaduan terbuka, jatuh tempo dan terlambat per kecamatan")
 
+    @tables_once
     def tables(self, request, filters: Filters) -> list[Table]:
         rows = complaints_by_kecamatan(today=filters.today, kecamatan_id=filters.kecamatan_id)
         return [

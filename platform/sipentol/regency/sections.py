@@ -5,7 +5,7 @@ board shows the same sections read from the same facts (selectors.board_*), fixe
 kecamatan (`connection.tenant`), so "the same figures" have one home. Registered in
 `RegencyConfig.ready()`.
 
-A section computes its tables once per request (`_memo`): the page renders it and lists its
+A section computes its tables once per request (`lib/dashboards.memo`): the page renders it and lists its
 downloads from the same values. `request` may be None (an export task has no request).
 """
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipentol.lib.dashboard_html import bar_chart_svg, table_html
-from sipentol.lib.dashboards import Filters, Table
+from sipentol.lib.dashboards import Filters, Table, memo
 
 from . import selectors
 from .boards import filters_query, scoped
@@ -34,15 +34,6 @@ def url(board: str, name: str, *args) -> str:
     """A board's page: the regency's on the regency host, the Camat's under /kantor/."""
     prefix = "regency-dashboard" if board == "regency" else "staff:dashboard"
     return reverse(f"{prefix}-{name}" if name else prefix, args=args)
-
-
-def _memo(request, key: tuple, compute):
-    if request is None:
-        return compute()
-    cache = request.__dict__.setdefault("_dashboard_tables", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 class _RegencySection:
@@ -60,7 +51,7 @@ class _RegencySection:
 
     def tables(self, request, filters: Filters) -> list[Table]:
         filters = self.filters(filters)
-        return _memo(request, (self.board, self.key, filters), lambda: self.compute(filters))
+        return memo(request, (self.board, self.key, filters), lambda: self.compute(filters))
 
     def compute(self, filters: Filters) -> list[Table]:
         raise NotImplementedError
@@ -118,7 +109,7 @@ class FiguresSection(_RegencySection):
     def _table_and_keys(self, request, filters: Filters) -> tuple[Table, list]:
         """The table, and the kecamatan id or service code of each row (the total row has none)."""
         filters = self.filters(filters)
-        return _memo(request, (self.board, self.key, filters), lambda: self._compute(filters))
+        return memo(request, (self.board, self.key, filters), lambda: self._compute(filters))
 
     def _compute(self, filters: Filters) -> tuple[Table, list]:
         if self.by == "kecamatan":
@@ -215,7 +206,7 @@ class OverdueSection(_RegencySection):
 
     def _rows(self, request, filters: Filters) -> list[selectors.OverdueFact]:
         filters = self.filters(filters)
-        return _memo(request, (self.board, self.key, filters), lambda: selectors.board_overdue(filters))
+        return memo(request, (self.board, self.key, filters), lambda: selectors.board_overdue(filters))
 
     def downloads(self) -> list[tuple[str, str]]:
         """The board lists this download without computing the whole list."""

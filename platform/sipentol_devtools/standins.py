@@ -275,8 +275,9 @@ class WhatsAppCloudStandIn(_Server):
                         }
                     record.update(status=status, answer=answer)
                     api.requests.append(record)
-                _answer(self, status, answer)
+                # Kept on disk before the answer: whoever got the answer finds the message written.
                 api._after(record)
+                _answer(self, status, answer)
 
             def log_message(self, *args) -> None:
                 pass
@@ -353,8 +354,9 @@ class ZenzivaStandIn(_Server):
                     answer = api._check(self.path, form)
                     record = {"path": self.path, "form": form, "answer": answer}
                     api.requests.append(record)
-                _answer(self, 200, answer)
+                # Kept on disk before the answer: whoever got the answer finds the message written.
                 api._after(record)
+                _answer(self, 200, answer)
 
             def log_message(self, *args) -> None:
                 pass

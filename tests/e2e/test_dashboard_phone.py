@@ -14,8 +14,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipentol.accounts.models import RegencyProfile, RegencyRole
-from sipentol.regency.models import ApplicationFact
 from tenants.models import Kecamatan
+from tests.regency.helpers import publish_fact, remove_facts
 
 from .conftest import PASSWORD, Screens, axe_serious, new_context
 
@@ -36,8 +36,8 @@ def leader_with_facts(django_db_setup, django_db_blocker):
         facts = []
         for n, slug in enumerate(["jetis", "mojosari", "jetis", "pacet"]):
             facts.append(
-                ApplicationFact.objects.create(
-                    kecamatan=Kecamatan.objects.get(slug=slug),
+                publish_fact(
+                    Kecamatan.objects.get(slug=slug),
                     application_id=800_000 + n,
                     service_code="domisili",
                     service_name="Surat Keterangan Domisili",
@@ -58,7 +58,7 @@ def leader_with_facts(django_db_setup, django_db_blocker):
     yield device
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        ApplicationFact.objects.filter(pk__in=[f.pk for f in facts]).delete()
+        remove_facts(facts)
         connections.close_all()
 
 

@@ -66,3 +66,35 @@ def issue(kecamatan, application: Application) -> Application:
         application.refresh_from_db()
     connection.set_schema_to_public()
     return application
+
+
+def publish_fact(kecamatan, *, application_id: int, **fields):
+    """A fact written the way the application writes it (the regency's sink, which also moves the
+    daily roll-up the boards read), for tests that need figures without a whole application."""
+    import dataclasses
+
+    from sipentol.lib.facts import ApplicationFactRow
+    from sipentol.regency.models import ApplicationFact
+    from sipentol.regency.services import sink
+
+    defaults = {field.name: None for field in dataclasses.fields(ApplicationFactRow) if field.name != "application_id"}
+    defaults |= {"channel": "online", "desa_code": "", "clock_running": False, "tracking_code": ""}
+    defaults |= {"completion_requested": False, "assigned_to": ""}
+    row = ApplicationFactRow(application_id=application_id, **(defaults | fields))
+    sink.upsert(kecamatan_id=kecamatan.pk, rows=[row])
+    return ApplicationFact.objects.get(kecamatan=kecamatan, application_id=application_id)
+
+
+def remove_facts(facts) -> None:
+    """Delete committed test facts and take them out of the roll-up (a test's clean-up)."""
+    from django.db import transaction
+
+    from sipentol.regency import rollup
+    from sipentol.regency.models import ApplicationFact
+
+    with transaction.atomic():
+        for fact in ApplicationFact.objects.select_for_update().filter(pk__in=[f.pk for f in facts]):
+            delta = rollup.Delta()
+            delta.add(fact, -1)
+            rollup.apply(kecamatan_id=fact.kecamatan_id, delta=delta)
+            fact.delete()

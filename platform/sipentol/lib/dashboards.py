@@ -18,9 +18,10 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 Board = Literal["regency", "camat"]
+T = TypeVar("T")
 BOARDS: tuple[Board, ...] = ("regency", "camat")
 
 # A cell is a number, a date or a text; exports write numbers and dates as real cells.
@@ -97,9 +98,10 @@ def table(board: Board, key: str, request, filters: Filters) -> Table | None:
     return None
 
 
-def memo(request, key: tuple, compute: Callable[[], list[Table]]) -> list[Table]:
+def memo(request, key: tuple, compute: Callable[[], T]) -> T:
     """`compute()` once per request and key: a board page asks a section for its tables to
-    render them and again to name their downloads; the second time costs nothing."""
+    render them and again to name their downloads, and two tables end with the same totals;
+    the second time costs nothing."""
     if request is None:
         return compute()
     cache = request.__dict__.setdefault("_dashboard_tables", {})

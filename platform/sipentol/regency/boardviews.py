@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -51,10 +52,21 @@ def _context(request, board: str, filters, errors) -> dict:
         "export_url": url(board, "export", "KEY", "FMT").replace("KEY.FMT", ""),
         "recap_url": url(board, "recap"),
         "services": sorted(selectors.service_names(filters).items(), key=lambda item: item[1]),
-        "kecamatan_list": (
-            Kecamatan.objects.order_by("name").only("pk", "name") if board == "regency" else Kecamatan.objects.none()
-        ),
+        "kecamatan_options": _kecamatan_options(filters) if board == "regency" else "",
     }
+
+
+def _kecamatan_options(filters: dashboards.Filters) -> str:
+    """The kecamatan filter's options, built in one pass (a template loop over 1,000 kecamatan
+    costs the page a tenth of a second)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if pk == filters.kecamatan_id else "", name)  # noqa: S308
+            for pk, name in Kecamatan.objects.order_by("name", "pk").values_list("pk", "name")
+        ),
+    )
 
 
 def board_page(request, board: str, template: str):

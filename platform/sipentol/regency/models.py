@@ -59,6 +59,9 @@ class ApplicationFact(models.Model):
             models.Index(fields=["submitted_at"]),
             models.Index(fields=["issued_at"]),
             models.Index(fields=["kecamatan", "closed_at"]),
+            # What is open today (in progress, overdue): the boards read only these rows.
+            models.Index(fields=["service_code"], condition=models.Q(closed_at=None), name="application_fact_open"),
+            models.Index(fields=["due_date"], condition=models.Q(clock_running=True), name="application_fact_clock"),
         ]
         verbose_name = _("fakta permohonan")
         verbose_name_plural = _("fakta permohonan")
@@ -196,3 +199,56 @@ class ComplaintDeadlines(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verify_days}/{self.follow_up_days}/{self.resolve_days}"
+
+
+class DailyFigures(models.Model):
+    """Counters of one service on one day, for one kecamatan or (kecamatan_id 0) the whole regency:
+    what the boards sum over a range of days. Written only by `regency/rollup.py` (the one home of
+    what a fact counts for), in the transaction that changes the fact. Counts only."""
+
+    kecamatan_id = models.IntegerField()  # 0: the whole regency (rollup.REGENCY)
+    service_code = models.SlugField(max_length=60)
+    service_name = models.CharField(max_length=200, blank=True)
+    day = models.DateField()
+    submitted = models.IntegerField(default=0)
+    completion_requested = models.IntegerField(default=0)
+    issued = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    skm_respondents = models.IntegerField(default=0)
+    skm_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan_id", "service_code", "day"], name="daily_figures_unique"),
+        ]
+        indexes = [models.Index(fields=["kecamatan_id", "day"], name="daily_figures_scope_day")]
+        verbose_name = _("angka harian")
+        verbose_name_plural = _("angka harian")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.service_code}:{self.day}"
+
+
+class DailyLeadTimes(models.Model):
+    """Letters of one service issued on one day (per kecamatan, or 0 for the regency) that took
+    `working_days` working days: the histogram the median and P90 are computed from exactly."""
+
+    kecamatan_id = models.IntegerField()
+    service_code = models.SlugField(max_length=60)
+    day = models.DateField()
+    working_days = models.IntegerField()
+    letters = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan_id", "service_code", "day", "working_days"], name="daily_lead_times_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kecamatan_id", "day"], name="daily_lead_times_scope_day")]
+        verbose_name = _("lama proses harian")
+        verbose_name_plural = _("lama proses harian")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.service_code}:{self.day}:{self.working_days}"

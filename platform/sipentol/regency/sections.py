@@ -11,10 +11,12 @@ downloads from the same values. `request` may be None (an export task has no req
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,8 +28,8 @@ from .boards import filters_query, scoped
 
 OVERDUE_COLUMN = 4  # "Lewat batas waktu" in the figures tables
 OVERDUE_PREVIEW = 10  # rows of the overdue list on the board itself; the rest on its own page
-# Rows of a figures table on the page (a phone cannot show more); the download has all of them.
-FIGURE_ROWS_SHOWN = 100
+# Kecamatan per page of the per-kecamatan table (a phone cannot show more); the download has all of them.
+FIGURE_ROWS_SHOWN = 50
 
 
 def url(board: str, name: str, *args) -> str:
@@ -90,7 +92,11 @@ def _figure_cells(row: dict) -> list:
 
 class FiguresSection(_RegencySection):
     """Submitted, issued, in progress, overdue, SLA compliance, lead time, completion requests, SKM:
-    per kecamatan (`by="kecamatan"`, regency board) or per service (`by="service"`)."""
+    per kecamatan (`by="kecamatan"`, regency board) or per service (`by="service"`).
+
+    The per-kecamatan table is shown a page of FIGURE_ROWS_SHOWN kecamatan at a time (`?hal=`):
+    the page computes only its own kecamatan, so it costs the same with 18 kecamatan as with 1,000;
+    the download holds every row."""
 
     def __init__(self, board: str, by: str):
         super().__init__(board)
@@ -103,17 +109,24 @@ class FiguresSection(_RegencySection):
         else:
             self.title = gettext_lazy("Per layanan di kecamatan ini")
 
+    def downloads(self) -> list[tuple[str, str]]:
+        """The board names this download without computing every row."""
+        return [(self.key, str(self.title))]
+
     def tables(self, request, filters: Filters) -> list[Table]:
         return [self._table_and_keys(request, filters)[0]]
 
-    def _table_and_keys(self, request, filters: Filters) -> tuple[Table, list]:
+    def _table_and_keys(self, request, filters: Filters, kecamatan_list=None) -> tuple[Table, list]:
         """The table, and the kecamatan id or service code of each row (the total row has none)."""
         filters = self.filters(filters)
-        return memo(request, (self.board, self.key, filters), lambda: self._compute(filters))
+        ids = None if kecamatan_list is None else tuple(k.pk for k in kecamatan_list)
+        return memo(
+            request, (self.board, self.key, filters, ids), lambda: self._compute(request, filters, kecamatan_list)
+        )
 
-    def _compute(self, filters: Filters) -> tuple[Table, list]:
+    def _compute(self, request, filters: Filters, kecamatan_list) -> tuple[Table, list]:
         if self.by == "kecamatan":
-            rows = selectors.board_by_kecamatan(filters)
+            rows = selectors.board_by_kecamatan(filters, kecamatan_list)
             cells = [[row["kecamatan_name"], *_figure_cells(row)] for row in rows]
             keys = [row["kecamatan_id"] for row in rows]
             total_label, first = _("Seluruh kabupaten"), _("Kecamatan")
@@ -122,12 +135,21 @@ class FiguresSection(_RegencySection):
             cells = [[row["service_name"], *_figure_cells(row)] for row in rows]
             keys = [row["service_code"] for row in rows]
             total_label, first = _("Semua layanan"), _("Layanan")
-        cells.append([total_label, *_figure_cells(selectors.board_totals(filters))])
+        # Both figures tables end with the same totals: computed once per page.
+        totals = memo(request, ("totals", filters), lambda: selectors.board_totals(filters))
+        cells.append([total_label, *_figure_cells(totals)])
         return Table(key=self.key, title=str(self.title), columns=_figure_columns(first), rows=cells), keys
 
     def render(self, request, filters: Filters) -> str:
-        table, keys = self._table_and_keys(request, filters)
         scoped_filters = self.filters(filters)
+        page = None
+        if self.by == "kecamatan":
+            page = Paginator(selectors.board_kecamatan(scoped_filters), FIGURE_ROWS_SHOWN).get_page(
+                request.GET.get("hal") if request is not None else None
+            )
+            table, keys = self._table_and_keys(request, filters, list(page.object_list))
+        else:
+            table, keys = self._table_and_keys(request, filters)
         overdue = url(self.board, "overdue")
         param = "kecamatan" if self.by == "kecamatan" else "layanan"
         links = {}
@@ -136,22 +158,37 @@ class FiguresSection(_RegencySection):
                 # The total row (no key) links to the list under the board's own filters.
                 override = {param: keys[index]} if index < len(keys) else {}
                 links[(index, OVERDUE_COLUMN)] = overdue + filters_query(scoped_filters, board=self.board, **override)
-        if len(table.rows) > FIGURE_ROWS_SHOWN + 1:
-            # The first rows and the total row; the rest is in the download.
-            total = len(table.rows) - 1
-            shown = [*table.rows[:FIGURE_ROWS_SHOWN], table.rows[total]]
-            links = {
-                (FIGURE_ROWS_SHOWN if r == total else r, c): href
-                for (r, c), href in links.items()
-                if r < FIGURE_ROWS_SHOWN or r == total
-            }
-            table = Table(key=table.key, title=table.title, columns=table.columns, rows=shown)
+        html = table_html(table, links=links)
+        if page is None or not page.has_other_pages():
+            return html
+        return format_html("{}{}", html, self._pager(filters, page))
+
+    def _pager(self, filters: Filters, page) -> str:
+        def link(number: int, text: str) -> str:
             return format_html(
-                '{}<p class="muted">{}</p>',
-                table_html(table, links=links),
-                _("%(count)s baris lain ada di unduhan.") % {"count": total - FIGURE_ROWS_SHOWN},
+                '<a href="{}#{}">{}</a>',
+                filters_query(filters, board=self.board, hal=number),
+                self.key,
+                text,
             )
-        return table_html(table, links=links)
+
+        parts = []
+        if page.has_previous():
+            parts.append(link(page.previous_page_number(), "← " + _("Sebelumnya")))
+        parts.append(
+            format_html(
+                "<span>{}</span>",
+                _("Kecamatan %(first)s–%(last)s dari %(count)s; semua ada di unduhan.")
+                % {"first": page.start_index(), "last": page.end_index(), "count": page.paginator.count},
+            )
+        )
+        if page.has_next():
+            parts.append(link(page.next_page_number(), _("Berikutnya") + " →"))
+        return format_html(
+            '<nav class="pager" aria-label="{}">{}</nav>',
+            _("Halaman tabel per kecamatan"),
+            mark_safe(" ".join(parts)),  # noqa: S308 (each part built by format_html)
+        )
 
 
 class TrendSection(_RegencySection):

@@ -1,16 +1,20 @@
-"""Reads for the regency dashboard: only the public ApplicationFact table, never a kecamatan schema.
+"""Reads for the leadership boards and the public statistics: only the public schema's facts and
+their daily roll-up (rollup.py), never a kecamatan schema.
 
-Each figure is one grouped query over the facts (per kecamatan, per service), so the page costs
-the same number of queries for 18 kecamatan as for 5,000.
+A range's figures are sums over the roll-up's rows of the scope (the whole regency, or one
+kecamatan), and today's state (in progress, overdue) a count over the open facts, so the
+regency board costs the same few queries, over about as many rows, for 18 kecamatan as for 1,000.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache, caches
-from django.db.models import Aggregate, Avg, Count, FloatField, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,16 +23,15 @@ from sipentol.lib.dashboards import Filters
 from sipentol.lib.ikm import ikm_from_average_total, mutu
 from tenants.models import Kecamatan
 
-from .models import ApplicationFact, ComplaintDeadlines, ComplaintFact, KecamatanSnapshot
-
-
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5): the median, with FILTER support from Aggregate."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
+from . import rollup
+from .models import (
+    ApplicationFact,
+    ComplaintDeadlines,
+    ComplaintFact,
+    DailyFigures,
+    DailyLeadTimes,
+    KecamatanSnapshot,
+)
 
 
 @dataclass(frozen=True)
@@ -90,47 +93,6 @@ def overdue_q(today: dt.date) -> Q:
     return sla.overdue_q(today=today, running=Q(clock_running=True))
 
 
-def _figures(period: Period, *, today: dt.date) -> dict:
-    in_month = Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
-    in_year = Q(submitted_at__gte=period.year_start, submitted_at__lt=period.end)
-    closed_in_month = Q(closed_at__gte=period.start, closed_at__lt=period.end)
-    rated_in_year = Q(rated_at__gte=period.year_start, rated_at__lt=period.end, skm_total__isnull=False)
-    issued_in_month = Q(issued_at__gte=period.start, issued_at__lt=period.end)
-    return {
-        "month_count": Count("pk", filter=in_month),
-        "year_count": Count("pk", filter=in_year),
-        "backlog": Count("pk", filter=Q(closed_at=None)),
-        "overdue": Count("pk", filter=overdue_q(today)),
-        "decided": Count("pk", filter=closed_in_month & Q(on_time__isnull=False)),
-        "on_time": Count("pk", filter=closed_in_month & Q(on_time=True)),
-        "issued": Count("pk", filter=issued_in_month),
-        "median_days": Median("working_days_taken", filter=issued_in_month),
-        # SKM over the 12 months ending with the period (a month alone has too few respondents).
-        "skm_respondents": Count("pk", filter=rated_in_year),
-        "skm_avg_total": Avg("skm_total", filter=rated_in_year),
-    }
-
-
-def _finish(row: dict) -> dict:
-    row["compliance"] = round(100 * row["on_time"] / row["decided"]) if row["decided"] else None
-    average = row.get("skm_avg_total")
-    row["skm"] = ikm_from_average_total(average) if average is not None else None
-    return row
-
-
-def month_counts_by_kecamatan(period: Period) -> dict[int, dict[str, int]]:
-    """{kecamatan_id: {"submitted": n, "issued": n}} for the month: usage metering (1 query)."""
-    rows = (
-        ApplicationFact.objects.values("kecamatan_id")
-        .annotate(
-            submitted=Count("pk", filter=Q(submitted_at__gte=period.start, submitted_at__lt=period.end)),
-            issued=Count("pk", filter=Q(issued_at__gte=period.start, issued_at__lt=period.end)),
-        )
-        .order_by()
-    )
-    return {row["kecamatan_id"]: {"submitted": row["submitted"], "issued": row["issued"]} for row in rows}
-
-
 def latest_snapshots() -> dict[int, KecamatanSnapshot]:
     """{kecamatan_id: its most recent daily snapshot} (1 query, whatever the number of kecamatan)."""
     rows = KecamatanSnapshot.objects.order_by("kecamatan_id", "-day").distinct("kecamatan_id")
@@ -148,7 +110,7 @@ def month_snapshots(kecamatan, *, since: dt.date) -> dict[dt.date, KecamatanSnap
 # Public statistics (docs/statistics.md): figures a visitor may see, cached this long.
 PUBLIC_STATISTICS_SECONDS = 600
 PUBLIC_FIELDS = (
-    "month_count",
+    "submitted",
     "issued",
     "median_days",
     "decided",
@@ -158,15 +120,7 @@ PUBLIC_FIELDS = (
     "skm_grade",
     "skm_respondents",
 )
-
-
-def _public(row: dict) -> dict:
-    """Only the public figures of a finished row (counts, median, percentages, IKM): no identifiers."""
-    row = _finish(row)
-    row["skm_grade"] = mutu(row["skm"]) if row["skm"] is not None else None
-    return {key: row[key] for key in PUBLIC_FIELDS} | {
-        key: row[key] for key in ("service_code", "service_name") if key in row
-    }
+_SKM_FIELDS = ("skm", "skm_grade", "skm_respondents")
 
 
 def public_statistics_key(period: Period, kecamatan=None) -> str:
@@ -178,51 +132,44 @@ def public_statistics_key(period: Period, kecamatan=None) -> str:
 
 def public_statistics(period: Period, *, kecamatan=None) -> dict:
     """{"services": [per-service figures], "totals": figures} of one kecamatan, or of the whole
-    regency when `kecamatan` is None, for the month: the dashboard's formulas (`_figures`,
-    `_finish`: median working days of the letters issued in the month, SLA compliance of the
-    applications decided in the month, IKM over the 12 months ending with it) and its grade
-    (lib/ikm.mutu). Cached PUBLIC_STATISTICS_SECONDS (3 fact queries when not cached)."""
+    regency when `kecamatan` is None, for the month: the boards' figures and formulas
+    (`board_by_service`, `board_totals`: median working days of the letters issued in the month,
+    SLA compliance of the applications decided in it) but the IKM, taken over the 12 months ending
+    with the month (a month alone has too few respondents). Only counts, the median, percentages
+    and the IKM: no identifier. Cached PUBLIC_STATISTICS_SECONDS."""
     key = public_statistics_key(period, kecamatan)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    facts = ApplicationFact.objects.all()
-    if kecamatan is not None:
-        facts = facts.filter(kecamatan=kecamatan)
-    figures = _figures(period, today=timezone.localdate())
-    rows = (
-        facts.values("service_code")
-        .annotate(**figures)
-        .filter(Q(month_count__gt=0) | Q(issued__gt=0) | Q(decided__gt=0) | Q(skm_respondents__gt=0))
-        .order_by("-month_count", "service_code")
+    month = Filters(
+        start=period.start,
+        end=period.end,
+        today=timezone.localdate(),
+        kecamatan_id=kecamatan.pk if kecamatan is not None else None,
     )
-    names = dict(
-        facts.order_by("service_code", "-updated_at")
-        .distinct("service_code")
-        .values_list("service_code", "service_name")
-    )
-    result = {
-        "services": [
-            _public({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows
-        ],
-        "totals": _public(facts.aggregate(**figures)),
-    }
+    year = dataclasses.replace(month, start=period.year_start)
+    year_skm = {code: _board_row(group, None) for code, group in _period(year, "service_code").items()}
+    month_groups = _period(month, "service_code")
+    names = service_names(month)
+    services = []
+    for code in sorted(set(month_groups) | set(year_skm)):
+        row = _board_row(month_groups.get(code), None)
+        row |= {field: year_skm.get(code, _board_row(None, None))[field] for field in _SKM_FIELDS}
+        if row["submitted"] or row["issued"] or row["decided"] or row["skm_respondents"]:
+            public = {field: row[field] for field in PUBLIC_FIELDS}
+            services.append(public | {"service_code": code, "service_name": names.get(code, code)})
+    services.sort(key=lambda row: (-row["submitted"], row["service_code"]))
+    totals = _board_row(_merge(month_groups.values()), None)
+    totals |= {field: _board_row(_merge(_period(year, "service_code").values()), None)[field] for field in _SKM_FIELDS}
+    result = {"services": services, "totals": {field: totals[field] for field in PUBLIC_FIELDS}}
     cache.set(key, result, PUBLIC_STATISTICS_SECONDS)
     return result
 
 
-# The leadership boards (lib/dashboards.py; sections in sections.py): the figures of a Filters range.
-# One home for "the same figures" on the regency board and the Camat's board: the Camat's sections
-# call these with the kecamatan's own id.
-
-
-class P90(Aggregate):
-    """PostgreSQL's percentile_cont(0.9): nine applications in ten took at most this long."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
+# The leadership boards (lib/dashboards.py; sections in sections.py): the figures of a Filters range
+# from the daily roll-up (rollup.py) and the open facts. One home for "the same figures" on the
+# regency board, the Camat's board and the public statistics: the Camat's sections call these with
+# the kecamatan's own id.
 
 
 def board_facts(filters: Filters):
@@ -235,91 +182,155 @@ def board_facts(filters: Filters):
     return facts
 
 
-def _board_aggregates(filters: Filters) -> dict:
-    submitted = Q(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
-    issued = Q(issued_at__gte=filters.start, issued_at__lt=filters.end)
-    closed = Q(closed_at__gte=filters.start, closed_at__lt=filters.end)
-    rated = Q(rated_at__gte=filters.start, rated_at__lt=filters.end, skm_total__isnull=False)
-    return {
-        "submitted": Count("pk", filter=submitted),
-        "issued": Count("pk", filter=issued),
-        # Today's state, whatever the period: what is open now, and what of it is late.
+def _days(filters: Filters) -> tuple[dt.date, dt.date]:
+    """The first and the last day (inclusive) of the filters' half-open range."""
+    first = timezone.localtime(filters.start).date()
+    last = timezone.localtime(filters.end - dt.timedelta(microseconds=1)).date()
+    return first, last
+
+
+def _daily(model, filters: Filters, *, first: dt.date, last: dt.date, kecamatan_ids=None):
+    """Roll-up rows (rollup.py) of the filters' scope, service and days. `kecamatan_ids` given:
+    those kecamatan's own rows (the per-kecamatan table), else the kecamatan chosen or the regency's."""
+    rows = model.objects.filter(day__gte=first, day__lte=last)
+    if kecamatan_ids is not None:
+        rows = rows.filter(kecamatan_id__in=kecamatan_ids)
+    else:
+        rows = rows.filter(kecamatan_id=filters.kecamatan_id or rollup.REGENCY)
+    if filters.service_code:
+        rows = rows.filter(service_code=filters.service_code)
+    return rows
+
+
+_SUMS = {name: Sum(name) for name in rollup.COUNTERS}
+
+
+def _period(filters: Filters, by: str | None, *, kecamatan_ids=None, first=None, last=None) -> dict:
+    """{group: {counter: sum, "lead_times": {working days: letters}}} of the range (2 queries):
+    grouped by `by` ("service_code", "kecamatan_id", "month") or, when None, one group None."""
+    if first is None:
+        first, last = _days(filters)
+    groups: dict = {}
+    fields = [] if by is None else [by]
+    figures = _daily(DailyFigures, filters, first=first, last=last, kecamatan_ids=kecamatan_ids)
+    leads = _daily(DailyLeadTimes, filters, first=first, last=last, kecamatan_ids=kecamatan_ids)
+    if by == "month":
+        figures, leads = figures.annotate(month=TruncMonth("day")), leads.annotate(month=TruncMonth("day"))
+    if by is None:
+        totals = figures.aggregate(**_SUMS)
+        figure_rows = [totals] if totals["submitted"] is not None else []
+    else:
+        figure_rows = figures.values(by).annotate(**_SUMS).order_by()
+    for row in figure_rows:
+        key = row.pop(by) if by else None
+        groups[key] = {name: row[name] or 0 for name in rollup.COUNTERS} | {"lead_times": {}}
+    for row in leads.values(*fields, "working_days").annotate(n=Sum("letters")).order_by():
+        key = row[by] if by else None
+        group = groups.setdefault(key, dict.fromkeys(rollup.COUNTERS, 0) | {"lead_times": {}})
+        group["lead_times"][row["working_days"]] = row["n"]
+    return groups
+
+
+def _merge(groups) -> dict:
+    """The sum of several groups of `_period` (their counters and lead times)."""
+    groups = list(groups)
+    merged = {name: sum(group[name] for group in groups) for name in rollup.COUNTERS}
+    return merged | {"lead_times": rollup.merge([group["lead_times"] for group in groups])}
+
+
+def _today(filters: Filters, by: str | None, *, kecamatan_ids=None) -> dict:
+    """{group: {"in_progress": n, "overdue": n}}: what is open today and late by the SLA rule, whatever
+    the period (1 query over the open facts only)."""
+    facts = board_facts(filters)
+    if kecamatan_ids is not None:
+        facts = facts.filter(kecamatan_id__in=kecamatan_ids)
+    facts = facts.filter(Q(closed_at=None) | overdue_q(filters.today))
+    figures = {
         "in_progress": Count("pk", filter=Q(closed_at=None)),
         "overdue": Count("pk", filter=overdue_q(filters.today)),
-        "decided": Count("pk", filter=closed & Q(on_time__isnull=False)),
-        "on_time": Count("pk", filter=closed & Q(on_time=True)),
-        "median_days": Median("working_days_taken", filter=issued),
-        "p90_days": P90("working_days_taken", filter=issued),
-        "completion_requested": Count("pk", filter=submitted & Q(completion_requested=True)),
-        "skm_respondents": Count("pk", filter=rated),
-        "skm_avg_total": Avg("skm_total", filter=rated),
     }
+    if by is None:
+        return {None: facts.aggregate(**figures)}
+    return {row.pop(by): row for row in facts.values(by).annotate(**figures).order_by()}
 
 
-def _board_finish(row: dict) -> dict:
+def _board_row(period: dict | None, today: dict | None) -> dict:
+    """One row of figures from a group's counters, lead times and today's state (the one set of
+    formulas both boards and the public statistics use)."""
+    period = period or {}
+    today = today or {}
+    row = {name: period.get(name, 0) for name in rollup.COUNTERS}
+    row["in_progress"] = today.get("in_progress", 0)
+    row["overdue"] = today.get("overdue", 0)
+    lead_times = period.get("lead_times", {})
+    row["median_days"] = rollup.percentile(lead_times, 0.5)
+    row["p90_days"] = rollup.percentile(lead_times, 0.9)
     row["compliance"] = round(100 * row["on_time"] / row["decided"], 1) if row["decided"] else None
     row["completion_rate"] = (
         round(100 * row["completion_requested"] / row["submitted"], 1) if row["submitted"] else None
     )
-    average = row.get("skm_avg_total")
-    ikm = ikm_from_average_total(average) if average is not None else None
+    ikm = (
+        ikm_from_average_total(Decimal(row["skm_sum"]) / Decimal(row["skm_respondents"]))
+        if row["skm_respondents"]
+        else None
+    )
     row["skm"] = float(round(ikm, 2)) if ikm is not None else None
     row["skm_grade"] = mutu(ikm) if ikm is not None else ""
     return row
 
 
-def _empty(filters: Filters) -> dict:
-    return dict.fromkeys(_board_aggregates(filters), 0) | {
-        "median_days": None,
-        "p90_days": None,
-        "skm_avg_total": None,
-    }
-
-
-def board_by_kecamatan(filters: Filters) -> list[dict]:
-    """One row per kecamatan (active, or with facts; only the chosen one if any), 2 queries."""
-    figures = {
-        row["kecamatan_id"]: row
-        for row in board_facts(filters).values("kecamatan_id").annotate(**_board_aggregates(filters)).order_by()
-    }
-    kecamatan_list = Kecamatan.objects.filter(Q(status=Kecamatan.Status.ACTIVE) | Q(pk__in=list(figures)))
+def board_kecamatan(filters: Filters):
+    """The kecamatan the per-kecamatan table lists: active ones and any with figures, by name
+    (only the chosen one if any)."""
+    kecamatan_list = Kecamatan.objects.filter(
+        Q(status=Kecamatan.Status.ACTIVE) | Exists(DailyFigures.objects.filter(kecamatan_id=OuterRef("pk")))
+    )
     if filters.kecamatan_id:
         kecamatan_list = kecamatan_list.filter(pk=filters.kecamatan_id)
-    empty = _empty(filters)
+    return kecamatan_list.only("pk", "name").order_by("name", "pk")
+
+
+def board_by_kecamatan(filters: Filters, kecamatan_list=None) -> list[dict]:
+    """One row per kecamatan of `kecamatan_list` (default: `board_kecamatan`), 4 queries: the
+    kecamatan, their counters, lead times and open facts."""
+    kecamatan_list = list(kecamatan_list if kecamatan_list is not None else board_kecamatan(filters))
+    ids = [k.pk for k in kecamatan_list]
+    period = _period(filters, "kecamatan_id", kecamatan_ids=ids)
+    today = _today(filters, "kecamatan_id", kecamatan_ids=ids)
     return [
-        _board_finish({**empty, **figures.get(k.pk, {}), "kecamatan_id": k.pk, "kecamatan_name": k.name})
-        for k in kecamatan_list.only("pk", "name").order_by("name")
+        _board_row(period.get(k.pk), today.get(k.pk)) | {"kecamatan_id": k.pk, "kecamatan_name": k.name}
+        for k in kecamatan_list
     ]
 
 
 def service_names(filters: Filters | None = None) -> dict[str, str]:
-    """{catalog code: name} of the services that have facts (the name of the latest fact)."""
-    facts = ApplicationFact.objects.all()
-    if filters is not None and filters.kecamatan_id:
-        facts = facts.filter(kecamatan_id=filters.kecamatan_id)
+    """{catalog code: name} of the services with figures in the scope (the name on their latest day)."""
+    scope = filters.kecamatan_id if filters is not None and filters.kecamatan_id else rollup.REGENCY
     return dict(
-        facts.order_by("service_code", "-updated_at")
+        DailyFigures.objects.filter(kecamatan_id=scope)
+        .exclude(service_name="")
+        .order_by("service_code", "-day")
         .distinct("service_code")
         .values_list("service_code", "service_name")
     )
 
 
 def board_by_service(filters: Filters) -> list[dict]:
-    """One row per catalog service with any figure in the range or open today, busiest first (2 queries)."""
-    rows = (
-        board_facts(filters)
-        .values("service_code")
-        .annotate(**_board_aggregates(filters))
-        .filter(Q(submitted__gt=0) | Q(issued__gt=0) | Q(in_progress__gt=0) | Q(decided__gt=0))
-        .order_by("-submitted", "service_code")
-    )
+    """One row per catalog service with any figure in the range or open today, busiest first (4 queries)."""
+    period = _period(filters, "service_code")
+    today = _today(filters, "service_code")
     names = service_names(filters)
-    return [_board_finish({**row, "service_name": names.get(row["service_code"], row["service_code"])}) for row in rows]
+    rows = []
+    for code in set(period) | set(today):
+        row = _board_row(period.get(code), today.get(code))
+        if row["submitted"] or row["issued"] or row["in_progress"] or row["decided"]:
+            rows.append(row | {"service_code": code, "service_name": names.get(code, code)})
+    return sorted(rows, key=lambda row: (-row["submitted"], row["service_code"]))
 
 
 def board_totals(filters: Filters) -> dict:
-    """The same figures over everything the filters select (1 query)."""
-    return _board_finish(board_facts(filters).aggregate(**_board_aggregates(filters)))
+    """The same figures over everything the filters select (3 queries)."""
+    return _board_row(_period(filters, None).get(None), _today(filters, None)[None])
 
 
 def _months(filters: Filters) -> list[dt.date]:
@@ -336,38 +347,23 @@ def _months(filters: Filters) -> list[dt.date]:
 
 
 def board_trend(filters: Filters) -> list[dict]:
-    """Per month of the trend: submitted, issued, median lead time, SLA compliance (3 queries)."""
+    """Per month of the trend: submitted, issued, median lead time, SLA compliance (2 queries)."""
     months = _months(filters)
-    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
-    facts = board_facts(filters)
-    rows = {
-        month: {"month": month, "submitted": 0, "issued": 0, "median_days": None, "decided": 0, "on_time": 0}
-        for month in months
-    }
-
-    def per_month(field: str, **aggregates):
-        return (
-            facts.filter(**{f"{field}__gte": since, f"{field}__lt": filters.end})
-            .annotate(m=TruncMonth(field))
-            .values("m")
-            .annotate(**aggregates)
-            .order_by()
-        )
-
-    for row in per_month("submitted_at", submitted=Count("pk")):
-        rows[timezone.localtime(row["m"]).date()]["submitted"] = row["submitted"]
-    for row in per_month("issued_at", issued=Count("pk"), median_days=Median("working_days_taken")):
-        rows[timezone.localtime(row["m"]).date()].update(issued=row["issued"], median_days=row["median_days"])
-    decided = per_month(
-        "closed_at", decided=Count("pk", filter=Q(on_time__isnull=False)), on_time=Count("pk", filter=Q(on_time=True))
-    )
-    for row in decided:
-        rows[timezone.localtime(row["m"]).date()].update(decided=row["decided"], on_time=row["on_time"])
+    per_month = _period(filters, "month", first=months[0], last=_days(filters)[1])
     result = []
     for month in months:
-        row = rows[month]
-        row["compliance"] = round(100 * row["on_time"] / row["decided"], 1) if row["decided"] else None
-        result.append(row)
+        row = _board_row(per_month.get(month), None)
+        result.append(
+            {
+                "month": month,
+                "submitted": row["submitted"],
+                "issued": row["issued"],
+                "median_days": row["median_days"],
+                "decided": row["decided"],
+                "on_time": row["on_time"],
+                "compliance": row["compliance"],
+            }
+        )
     return result
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sipentol.lib import complaint_clock
 from sipentol.lib.facts import ApplicationFactRow, ComplaintFactRow
 
+from . import rollup
 from .models import ApplicationFact, ComplaintDeadlines, ComplaintFact, ExportJob, KecamatanSnapshot
 from .selectors import COMPLAINT_DEADLINES_KEY
 from .tasks import export_run
@@ -27,22 +28,37 @@ _UPDATE_FIELDS = [name for name in _ROW_FIELDS if name != "application_id"] + ["
 
 
 class RegencyFactSink:
-    """Stores application facts in public.regency_applicationfact, in the caller's transaction."""
+    """Stores application facts in public.regency_applicationfact, in the caller's transaction,
+    and moves the daily roll-up (`rollup.py`) by what the change adds and takes away."""
 
     def upsert(self, *, kecamatan_id: int, rows: list[ApplicationFactRow]) -> None:
+        if not rows:
+            return
         now = timezone.now()
-        facts = [
-            ApplicationFact(kecamatan_id=kecamatan_id, updated_at=now, **{f: getattr(row, f) for f in _ROW_FIELDS})
-            for row in rows
-        ]
-        if facts:
+        with transaction.atomic():
+            # The facts as they stand, locked: a concurrent transition of the same application
+            # waits, so what the roll-up takes away is what it had counted.
+            old = ApplicationFact.objects.select_for_update().filter(
+                kecamatan_id=kecamatan_id, application_id__in=[row.application_id for row in rows]
+            )
+            delta = rollup.Delta()
+            for fact in old:
+                delta.add(fact, -1)
+            for row in rows:
+                delta.add(row)
             # One INSERT ... ON CONFLICT DO UPDATE: safe under concurrent transitions.
             ApplicationFact.objects.bulk_create(
-                facts,
+                [
+                    ApplicationFact(
+                        kecamatan_id=kecamatan_id, updated_at=now, **{f: getattr(row, f) for f in _ROW_FIELDS}
+                    )
+                    for row in rows
+                ],
                 update_conflicts=True,
                 unique_fields=["kecamatan", "application_id"],
                 update_fields=_UPDATE_FIELDS,
             )
+            rollup.apply(kecamatan_id=kecamatan_id, delta=delta)
 
     def upsert_complaints(self, *, kecamatan_id: int, rows: list[ComplaintFactRow]) -> None:
         facts = [
@@ -64,8 +80,18 @@ class RegencyFactSink:
             )
 
     def purge_older(self, *, kecamatan_id: int, before: dt.datetime) -> int:
-        deleted, _ = ApplicationFact.objects.filter(kecamatan_id=kecamatan_id, updated_at__lt=before).delete()
-        return deleted
+        with transaction.atomic():
+            gone = list(
+                ApplicationFact.objects.select_for_update().filter(kecamatan_id=kecamatan_id, updated_at__lt=before)
+            )
+            if not gone:
+                return 0
+            delta = rollup.Delta()
+            for fact in gone:
+                delta.add(fact, -1)
+            ApplicationFact.objects.filter(pk__in=[fact.pk for fact in gone]).delete()
+            rollup.apply(kecamatan_id=kecamatan_id, delta=delta)
+        return len(gone)
 
 
 sink = RegencyFactSink()

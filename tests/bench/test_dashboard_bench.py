@@ -3,8 +3,12 @@ of the 18 kecamatan, then of 1,000 kecamatan (982 synthetic ones added in the pu
 no schema), the same number of applications per kecamatan, measured side by side in one run.
 
 Targets (issue "Leaders see and act", point 7): p50 growth at most 1.5x from 18 to 1,000
-kecamatan, and a p50 at most 100 ms. The figures are written as the section "dashboard" of
-docs/performance.md through tests/bench/report.py, like every bench's.
+kecamatan, and a p50 at most 100 ms, for the page and for one Excel export (per service). The
+per-kecamatan export is shown too, without a target: it has one row per kecamatan, so it grows
+with them by nature. The facts are written through the regency's sink (which moves the daily
+roll-up, regency/rollup.py) and committed and vacuumed before measuring, as a live table is.
+The figures are written as the section "dashboard" of docs/performance.md through
+tests/bench/report.py, like every bench's.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from django.utils import timezone
 
 from sipentol.accounts.models import RegencyRole
 from sipentol.lib.facts import ApplicationFactRow
-from sipentol.regency.models import ApplicationFact, DailyFigures, DailyLeadTimes
+from sipentol.regency.models import ApplicationFact, DailyFigures, DailyLeadTimes, OpenApplications
 from sipentol.regency.services import sink
 from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
@@ -105,7 +109,12 @@ def _settle() -> None:
     """What autovacuum does to a live table between two page views: the roll-up's counters were
     incremented once per fact, and their old row versions are cleared."""
     with connection.cursor() as cursor:
-        for table in ("regency_applicationfact", "regency_dailyfigures", "regency_dailyleadtimes"):
+        for table in (
+            "regency_applicationfact",
+            "regency_dailyfigures",
+            "regency_dailyleadtimes",
+            "regency_openapplications",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
@@ -145,6 +154,7 @@ def measured(django_db_setup, django_db_blocker):
             ApplicationFact.objects.all().delete()
             DailyFigures.objects.all().delete()
             DailyLeadTimes.objects.all().delete()
+            OpenApplications.objects.all().delete()
             Kecamatan.objects.filter(pk__in=[k.pk for k in synthetic]).delete()
             connections.close_all()
     return small, large
@@ -153,28 +163,28 @@ def measured(django_db_setup, django_db_blocker):
 def test_dashboard_p50_with_18_and_with_1000_kecamatan(measured):
     small, large = measured
 
-    verdicts = {}
-    for key in small:
-        growth = large[key] / small[key]
-        verdicts[key] = (growth, growth <= 1.5 and large[key] <= 100)
+    targets = {"page", "layanan.xlsx"}  # the per-kecamatan export has a row per kecamatan
     machine = f"{os.cpu_count()} cores, {platform.machine()}, load average {os.getloadavg()[0]:.1f}"
     lines = [
         f"Run {timezone.localdate().isoformat()}, {PER_KECAMATAN} applications per kecamatan, p50 of {RUNS} "
-        f"requests through the test client (signed-in leader), {machine}.",
+        f"requests through the test client (signed-in leader), facts written through the sink, committed "
+        f"and vacuumed; {machine}.",
         "",
         "| what | 18 kecamatan | 1,000 kecamatan | growth | target (<= 1.5x, <= 100 ms) |",
         "|---|---|---|---|---|",
     ]
     for key in small:
-        growth, met = verdicts[key]
+        growth = large[key] / small[key]
+        if key in targets:
+            verdict = "met" if growth <= 1.5 and large[key] <= 100 else "NOT met"
+        else:
+            verdict = "none: one row per kecamatan"
         label = {
             "page": "`/dashboard/` page",
             "layanan.xlsx": "Excel export, per service",
             "kecamatan.xlsx": "Excel export, per kecamatan (1,000 rows)",
         }[key]
-        lines.append(
-            f"| {label} | {small[key]:.0f} ms | {large[key]:.0f} ms | {growth:.2f}x | {'met' if met else 'NOT met'} |"
-        )
+        lines.append(f"| {label} | {small[key]:.0f} ms | {large[key]:.0f} ms | {growth:.2f}x | {verdict} |")
     section_write(
         "dashboard",
         "Leadership dashboard: 18 and 1,000 kecamatan (`tests/bench/test_dashboard_bench.py`)",

@@ -18,7 +18,8 @@ from sipentol.lib import sla
 from sipentol.lib.dashboards import Filters
 from sipentol.lib.ikm import ikm_from_average_total, mutu
 from sipentol.regency import rollup, selectors
-from sipentol.regency.models import ApplicationFact, DailyFigures, DailyLeadTimes
+from sipentol.regency.models import ApplicationFact, DailyFigures, DailyLeadTimes, OpenApplications
+from sipentol.regency.sections import FIGURE_ROWS_SHOWN
 from sipentol.regency.services import sink
 from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
@@ -129,7 +130,7 @@ def _filters(days: int = 30, **fields) -> Filters:
     return Filters(start=start, end=end, today=today, **fields)
 
 
-def _roll_up() -> tuple[set, set]:
+def _roll_up() -> tuple[set, set, set]:
     figures = set(
         DailyFigures.objects.values_list("kecamatan_id", "service_code", "day", *rollup.COUNTERS).exclude(
             submitted=0, completion_requested=0, issued=0, decided=0, on_time=0, skm_respondents=0, skm_sum=0
@@ -188,7 +189,10 @@ def test_the_boards_figures_equal_the_facts_after_any_writes_changes_and_purges(
     # and the roll-up is the one a rebuild from scratch makes
     before = _roll_up()
     assert rollup.rebuild(
-        facts=ApplicationFact.objects.order_by("pk"), figures_model=DailyFigures, leads_model=DailyLeadTimes
+        facts=ApplicationFact.objects.order_by("pk"),
+        figures_model=DailyFigures,
+        leads_model=DailyLeadTimes,
+        open_model=OpenApplications,
     ) == len(facts)
     assert _roll_up() == before
 
@@ -241,16 +245,17 @@ def test_the_per_kecamatan_table_is_paged_and_the_download_holds_every_kecamatan
     listed = selectors.board_kecamatan(_filters()).count()
     client = public_sign_in(public_client, leader())
 
+    pages = -(-listed // FIGURE_ROWS_SHOWN)
     first = client.get("/dashboard/").content.decode()
-    second = client.get("/dashboard/?hal=2").content.decode()
+    last = client.get(f"/dashboard/?hal={pages}").content.decode()
 
-    # then the first page shows 50 kecamatan and a link to the next, the second the rest
-    assert f"Kecamatan 1–50 dari {listed}; semua ada di unduhan." in first
-    assert "<th scope=\"row\">Zz Paged 59</th>" not in first and "hal=2#kecamatan" in first
-    assert f"Kecamatan 51–{listed} dari {listed}" in second
-    assert row_cells(second, "Zz Paged 59")[0] == "1"
+    # then the first page shows FIGURE_ROWS_SHOWN kecamatan and a link to the next, the last the rest
+    assert f"Kecamatan 1–{FIGURE_ROWS_SHOWN} dari {listed}; semua ada di unduhan." in first
+    assert '<th scope="row">Zz Paged 59</th>' not in first and "hal=2#kecamatan" in first
+    assert f"Kecamatan {(pages - 1) * FIGURE_ROWS_SHOWN + 1}–{listed} dari {listed}" in last
+    assert row_cells(last, "Zz Paged 59")[0] == "1"
     # and every page ends with the regency's totals
-    assert row_cells(first, "Seluruh kabupaten")[0] == row_cells(second, "Seluruh kabupaten")[0]
+    assert row_cells(first, "Seluruh kabupaten")[0] == row_cells(last, "Seluruh kabupaten")[0] == "1"
     # and the download has every kecamatan and the totals
     response = client.get("/dashboard/unduh/kecamatan.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

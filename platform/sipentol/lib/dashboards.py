@@ -92,6 +92,11 @@ def sections(board: Board) -> list[Section]:
 def table(board: Board, key: str, request, filters: Filters) -> Table | None:
     """The table `key` of a board, whichever section offers it (None if no section does)."""
     for section in _SECTIONS[board]:
+        # A section that names its downloads is asked for its tables only when it offers `key`
+        # (the per-kecamatan table is not computed for the per-service download).
+        downloads = getattr(section, "downloads", None)
+        if downloads is not None and key not in {offered for offered, _title in downloads()}:
+            continue
         for t in section.tables(request, filters):
             if t.key == key:
                 return t

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -57,16 +57,13 @@ def _context(request, board: str, filters, errors) -> dict:
 
 
 def _kecamatan_options(filters: dashboards.Filters) -> str:
-    """The kecamatan filter's options, built in one pass (a template loop over 1,000 kecamatan
-    costs the page a tenth of a second)."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (pk, mark_safe(" selected") if pk == filters.kecamatan_id else "", name)  # noqa: S308
-            for pk, name in Kecamatan.objects.order_by("name", "pk").values_list("pk", "name")
-        ),
-    )
+    """The kecamatan filter's options, escaped and joined in one pass (a template loop, or
+    format_html per option, over 1,000 kecamatan costs the page tens of milliseconds)."""
+    options = [
+        f'<option value="{pk}"{" selected" if pk == filters.kecamatan_id else ""}>{escape(name)}</option>'
+        for pk, name in Kecamatan.objects.order_by("name", "pk").values_list("pk", "name")
+    ]
+    return mark_safe("".join(options))  # noqa: S308 (ids are integers, names escaped)
 
 
 def board_page(request, board: str, template: str):

@@ -252,3 +252,30 @@ class DailyLeadTimes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kecamatan_id}:{self.service_code}:{self.day}:{self.working_days}"
+
+
+class OpenApplications(models.Model):
+    """Applications of one service (per kecamatan, or 0 for the regency) open today, by due date:
+    `open` not closed (in progress), `running` with the SLA clock running, so that the overdue
+    count is the sum of `running` over the due dates before today (lib/sla.py). Written only by
+    `regency/rollup.py`; due_date is null for open applications without one."""
+
+    kecamatan_id = models.IntegerField()
+    service_code = models.SlugField(max_length=60)
+    due_date = models.DateField(null=True)
+    open = models.IntegerField(default=0)
+    running = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan_id", "service_code", "due_date"],
+                name="open_applications_unique",
+                nulls_distinct=False,
+            ),
+        ]
+        verbose_name = _("permohonan terbuka")
+        verbose_name_plural = _("permohonan terbuka")
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id}:{self.service_code}:{self.due_date}"

@@ -16,9 +16,13 @@ How a fact counts (`contributions`), on the day in the platform's time zone:
   staff; a cancelled or expired one is not judged);
 - skm_respondents and skm_sum: on the day the citizen answered the survey.
 
-What an application is today (open, overdue) is not a daily count: the selectors read it from the
-open facts. The writes are increments (`x = x + delta`) on rows locked in one order (scope, service,
-day), so concurrent transitions in different kecamatan neither lose a count nor deadlock.
+What an application is today is counted the same way, by its due date rather than by a day
+(`OpenApplications`): `open` while it is not closed (in progress), `running` while its SLA clock
+runs, so that "overdue today" is the sum of `running` over the due dates before today (lib/sla.py's
+rule), read from at most (services x due dates) rows.
+
+The writes are increments (`x = x + delta`) on rows locked in one order (scope, service, day),
+so concurrent transitions in different kecamatan neither lose a count nor deadlock.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from django.utils import timezone
 REGENCY = 0
 
 COUNTERS = ("submitted", "completion_requested", "issued", "decided", "on_time", "skm_respondents", "skm_sum")
+OPEN_COUNTERS = ("open", "running")
 
 # A key of DailyFigures: (scope, service_code, day); of DailyLeadTimes: (scope, service_code, day, working days).
 FigureKey = tuple[int, str, dt.date]
@@ -45,9 +50,10 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
-def contributions(fact: Any) -> tuple[dict[tuple[str, dt.date], dict[str, int]], dict[tuple[str, dt.date, int], int]]:
+def contributions(fact: Any) -> tuple[dict, dict, dict]:
     """What one fact (an ApplicationFact or an ApplicationFactRow) adds to the roll-up:
-    ({(service, day): {counter: n}}, {(service, day, working days): letters})."""
+    ({(service, day): {counter: n}}, {(service, day, working days): letters},
+    {(service, due date): {"open": n, "running": n}})."""
     figures: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     leads: dict[tuple[str, dt.date, int], int] = {}
     service = fact.service_code
@@ -70,7 +76,10 @@ def contributions(fact: Any) -> tuple[dict[tuple[str, dt.date], dict[str, int]],
     if rated is not None and fact.skm_total is not None:
         figures[(service, rated)]["skm_respondents"] += 1
         figures[(service, rated)]["skm_sum"] += fact.skm_total
-    return dict(figures), leads
+    today: dict[tuple[str, dt.date | None], dict[str, int]] = {}
+    if fact.closed_at is None or fact.clock_running:
+        today[(service, fact.due_date)] = {"open": int(fact.closed_at is None), "running": int(fact.clock_running)}
+    return dict(figures), leads, today
 
 
 class Delta:
@@ -80,23 +89,30 @@ class Delta:
     def __init__(self) -> None:
         self.figures: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
         self.leads: dict[tuple[str, dt.date, int], int] = defaultdict(int)
+        self.open: dict[tuple[str, dt.date | None], dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(OPEN_COUNTERS, 0)
+        )
         self.names: dict[str, str] = {}
 
     def add(self, fact: Any, sign: int = 1) -> None:
-        figures, leads = contributions(fact)
+        figures, leads, today = contributions(fact)
         for key, counters in figures.items():
             row = self.figures[key]
             for name, value in counters.items():
                 row[name] += sign * value
         for key, letters in leads.items():
             self.leads[key] += sign * letters
+        for key, counters in today.items():
+            row = self.open[key]
+            for name, value in counters.items():
+                row[name] += sign * value
         if sign > 0:
             self.names[fact.service_code] = fact.service_name
 
-    def rows(self, kecamatan_id: int) -> tuple[list[tuple], list[tuple]]:
-        """The figure and lead-time rows to apply, for the kecamatan and the regency, in lock order;
-        keys whose net change is nothing are left out."""
-        figures, leads = [], []
+    def rows(self, kecamatan_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """The figure, lead-time and open rows to apply, for the kecamatan and the regency, in lock
+        order; keys whose net change is nothing are left out."""
+        figures, leads, today = [], [], []
         for scope in sorted({REGENCY, kecamatan_id}):
             for (service, day), counters in sorted(self.figures.items()):
                 if any(counters.values()):
@@ -105,7 +121,12 @@ class Delta:
             for (service, day, days), letters in sorted(self.leads.items()):
                 if letters:
                     leads.append((scope, service, day, days, letters))
-        return figures, leads
+            for (service, due), counters in sorted(
+                self.open.items(), key=lambda item: (item[0][0], item[0][1] or dt.date.max)
+            ):
+                if any(counters.values()):
+                    today.append((scope, service, due, counters["open"], counters["running"]))
+        return figures, leads, today
 
 
 _FIGURES_SQL = """
@@ -115,6 +136,14 @@ ON CONFLICT (kecamatan_id, service_code, day) DO UPDATE SET
     service_name = CASE WHEN EXCLUDED.service_name = '' THEN regency_dailyfigures.service_name
                         ELSE EXCLUDED.service_name END,
     {increments}
+"""
+
+_OPEN_SQL = """
+INSERT INTO regency_openapplications (kecamatan_id, service_code, due_date, open, running)
+VALUES {values}
+ON CONFLICT (kecamatan_id, service_code, due_date) DO UPDATE SET
+    open = regency_openapplications.open + EXCLUDED.open,
+    running = regency_openapplications.running + EXCLUDED.running
 """
 
 _LEADS_SQL = """
@@ -127,7 +156,7 @@ ON CONFLICT (kecamatan_id, service_code, day, working_days) DO UPDATE SET
 
 def apply(*, kecamatan_id: int, delta: Delta) -> None:
     """Add `delta` to the kecamatan's and the regency's rows, in the caller's transaction."""
-    figures, leads = delta.rows(kecamatan_id)
+    figures, leads, today = delta.rows(kecamatan_id)
     with connection.cursor() as cursor:
         if figures:
             placeholders = "(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"
@@ -140,15 +169,19 @@ def apply(*, kecamatan_id: int, delta: Delta) -> None:
         if leads:
             sql = _LEADS_SQL.format(values=", ".join(["(%s, %s, %s, %s, %s)"] * len(leads)))
             cursor.execute(sql, [value for row in leads for value in row])
+        if today:
+            sql = _OPEN_SQL.format(values=", ".join(["(%s, %s, %s::date, %s, %s)"] * len(today)))
+            cursor.execute(sql, [value for row in today for value in row])
 
 
-def rebuild(*, facts: Iterable[Any], figures_model, leads_model, batch_size: int = 2000) -> int:
+def rebuild(*, facts: Iterable[Any], figures_model, leads_model, open_model, batch_size: int = 2000) -> int:
     """Empty the roll-up and count every fact again (a repair, and the migration that fills it).
     Takes the models so that a migration can pass its historical ones. Returns the facts read."""
     read = 0
     with transaction.atomic():
         figures_model.objects.all().delete()
         leads_model.objects.all().delete()
+        open_model.objects.all().delete()
         per_kecamatan: dict[int, Delta] = defaultdict(Delta)
         for fact in facts:
             per_kecamatan[fact.kecamatan_id].add(fact)

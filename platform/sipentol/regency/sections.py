@@ -29,7 +29,7 @@ from .boards import filters_query, scoped
 OVERDUE_COLUMN = 4  # "Lewat batas waktu" in the figures tables
 OVERDUE_PREVIEW = 10  # rows of the overdue list on the board itself; the rest on its own page
 # Kecamatan per page of the per-kecamatan table (a phone cannot show more); the download has all of them.
-FIGURE_ROWS_SHOWN = 50
+FIGURE_ROWS_SHOWN = 25
 
 
 def url(board: str, name: str, *args) -> str:

@@ -155,8 +155,14 @@ def _get(port: int, path: str, *, host: str, fixed: bool) -> int:
         return r.status
 
 
-@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (deploy/test-packages.txt)")
 def test_pages_on_the_production_server(django_db_setup, django_db_blocker):
+    if not shutil.which("wrk"):
+        pytest.fail(
+            "wrk is missing: this bench measures the pages with it. `make bench` runs `make install`, which "
+            "installs the Debian packages of deploy/test-packages.txt (wrk among them); or run "
+            "`apt-get install wrk`.",
+            pytrace=False,
+        )
     with django_db_blocker.unblock():
         pages = _pages()
         connection.close()

@@ -40,11 +40,11 @@ def _one(docs: list[dict], kind: str, name: str) -> dict:
 
 
 def _names_read_in_source() -> set[str]:
-    """Every variable our code reads: `env`/`envint`/`envbool` in the settings, os.environ.get
+    """Every variable our code reads: `env`/`envint`/`envbool`/`envloglevel` in the settings, os.environ.get
     in gunicorn's configuration and the platform's modules."""
     names = set()
     for path in (ROOT / "platform" / "sipentol" / "settings").glob("*.py"):
-        names |= set(re.findall(r"\benv(?:int|bool)?\(\s*\"([A-Z][A-Z0-9_]*)\"", path.read_text()))
+        names |= set(re.findall(r"\benv(?:int|bool|loglevel)?\(\s*\"([A-Z][A-Z0-9_]*)\"", path.read_text()))
     sources = [ROOT / "deploy" / "gunicorn.conf.py", ROOT / "platform" / "sipentol" / "metrics.py"]
     for path in sources:
         names |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", path.read_text()))

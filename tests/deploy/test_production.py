@@ -69,6 +69,36 @@ _PRINT_SETTINGS = (
 )
 
 
+_PRINT_LOG_LEVEL = (
+    "import logging, django; django.setup(); from django.conf import settings; "
+    "print(settings.LOGGING['root']['level'], logging.getLevelName(logging.getLogger().level))"
+)
+
+
+@pytest.mark.parametrize("settings_module", ["sipentol.settings.production", "sipentol.settings.dev"])
+def test_it_accepts_the_log_level_in_lower_case(settings_module):
+    env = _production_env(LOG_LEVEL=" warning ", DJANGO_SETTINGS_MODULE=settings_module)
+
+    result = _run([sys.executable, "-c", _PRINT_LOG_LEVEL], env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["WARNING", "WARNING"]
+
+
+@pytest.mark.parametrize("settings_module", ["sipentol.settings.production", "sipentol.settings.dev"])
+def test_it_refuses_to_start_with_an_unknown_log_level_naming_the_variable_and_the_allowed_values(settings_module):
+    env = _production_env(LOG_LEVEL="verbose", DJANGO_SETTINGS_MODULE=settings_module)
+
+    result = _run([sys.executable, "manage.py", "check"], env)
+
+    assert result.returncode != 0
+    assert (
+        "Environment variable LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (any case), got 'verbose'."
+        in result.stderr
+    )
+    assert "Unknown level" not in result.stderr
+
+
 def test_it_reads_a_secret_from_the_file_a_kubernetes_secret_mounts(tmp_path):
     secret_file = tmp_path / "secret-key"
     secret_file.write_text("from-a-mounted-file-3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d\n")

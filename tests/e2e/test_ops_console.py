@@ -25,6 +25,7 @@ CONSOLE_PAGES = [
     ("templates", "/ops/templat/"),
     ("retention", "/ops/privasi/"),
     ("accounts", "/ops/akun/"),
+    ("facts", "/ops/fakta/"),
 ]
 
 

@@ -161,6 +161,7 @@ class RegencyCapability(StrEnum):
     CONFIGURE_RETENTION = "configure_retention"  # how long each kind of record is kept
     CONFIGURE_COMPLAINT_DEADLINES = "configure_complaint_deadlines"  # SP4N-LAPOR! deadlines (working days)
     EDIT_SIGNATURE_FOOTER = "edit_signature_footer"  # the footer of BSrE-signed letters (BSSN's wording)
+    REBUILD_FACTS = "rebuild_facts"  # recompute the dashboards' facts of every kecamatan
     VIEW_DASHBOARD = "view_dashboard"  # the regency dashboard
 
 
@@ -178,6 +179,7 @@ REGENCY_PERMISSIONS: dict[RegencyCapability, frozenset[RegencyRole]] = {
     RegencyCapability.CONFIGURE_RETENTION: _DISKOMINFO_ADMIN,
     RegencyCapability.CONFIGURE_COMPLAINT_DEADLINES: _DISKOMINFO_ADMIN,
     RegencyCapability.EDIT_SIGNATURE_FOOTER: _DISKOMINFO_ADMIN,
+    RegencyCapability.REBUILD_FACTS: _OPERATORS,
     RegencyCapability.VIEW_DASHBOARD: frozenset(RegencyRole),
 }
 assert set(REGENCY_PERMISSIONS) == set(RegencyCapability)

@@ -51,6 +51,24 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"Environment variable {name} must be a whole number, got {value!r}.") from exc
 
 
+# Python's own level names, as LOGGING's "level" takes them (upper case only).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def envloglevel(name: str, default: str = "INFO") -> str:
+    """A logging level for LOGGING, in any case (`info` is `INFO`). Any other value stops startup
+    with a message naming the variable and the allowed values, not logging's own traceback."""
+    value = env(name)
+    if value is None:
+        return default
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be one of {', '.join(LOG_LEVELS)} (any case), got {value!r}."
+        )
+    return level
+
+
 def database_from_url(url: str) -> dict:
     """A DATABASES entry for django-tenants from a postgresql:// URL (host may be a socket dir)."""
     parsed = urlparse(url)

@@ -51,7 +51,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("REDIS_URL", "secret", "cache (and broker unless `CELERY_BROKER_URL`)", required=True),
     EnvVar("CELERY_BROKER_URL", "secret", "broker, when it is a separate Redis; default `REDIS_URL`"),
     EnvVar("CELERY_RESULT_BACKEND", "extra", "default `REDIS_URL`"),
-    EnvVar("LOG_LEVEL", "configmap", "default INFO"),
+    EnvVar("LOG_LEVEL", "configmap", "default INFO; DEBUG, INFO, WARNING, ERROR or CRITICAL, in any case"),
     EnvVar("STATIC_ROOT", "extra", "default `/app/static`, where the image collected the static files"),
     EnvVar("TENANT_ROUTING_CACHE_SECONDS", "extra", "default 3600: how long a host's kecamatan is cached"),
     EnvVar(

@@ -71,3 +71,46 @@ class SignatureFooter(models.Model):
 
     def __str__(self) -> str:
         return self.bsre_text[:60]
+
+
+class FactsRebuildRun(models.Model):
+    """One recomputation of the regency boards' facts (applications and complaints) of every
+    kecamatan, started from /ops/fakta/: how far its Celery task got (kecamatan done of total),
+    what it counted and, on failure, the kecamatan and the error. The rebuild is idempotent, so
+    a failed run is simply started again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        FAILED = "failed", _("Gagal")
+        DONE = "done", _("Selesai")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("jumlah kecamatan"), default=0)
+    done = models.PositiveIntegerField(_("kecamatan selesai"), default=0)
+    current = models.CharField(_("kecamatan yang sedang dihitung"), max_length=100, blank=True)
+    applications = models.PositiveIntegerField(_("fakta permohonan"), default=0)
+    complaints = models.PositiveIntegerField(_("fakta pengaduan"), default=0)
+    error_message = models.TextField(_("pesan galat"), blank=True)
+    started_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("penghitungan ulang fakta dasbor")
+
+    def __str__(self) -> str:
+        return f"facts rebuild {self.pk} ({self.status}, {self.done}/{self.total})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0

@@ -28,7 +28,7 @@ from tenants.models import Kecamatan, OpsEvent
 from tenants.selectors import kecamatan_host, kecamatan_list
 from tenants.services import PROFILE_FIELDS
 
-from .models import SignatureFooter
+from .models import FactsRebuildRun, SignatureFooter
 
 # ---------------------------------------------------------------- the console's figures
 #
@@ -303,3 +303,8 @@ def signature_footer_text() -> str | None:
     Read from a kecamatan's schema too: the table is in the public schema, on every search path."""
     row = SignatureFooter.objects.order_by("pk").first()
     return row.bsre_text if row else None
+
+
+def facts_rebuild_runs(*, limit: int = 10) -> list[FactsRebuildRun]:
+    """The latest recomputations of the dashboard facts, newest first (the console's page)."""
+    return list(FactsRebuildRun.objects.all()[:limit])

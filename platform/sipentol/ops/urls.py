@@ -6,6 +6,7 @@ from . import (
     accounts_views,
     billing_views,
     complaint_views,
+    facts_views,
     golive_views,
     onboarding_views,
     privacy_views,
@@ -56,6 +57,8 @@ urlpatterns = [
     path("privasi/simpan/", privacy_views.retention_set, name="retention-set"),
     path("pengaduan/tenggat/", complaint_views.complaint_deadlines, name="complaint-deadlines"),
     path("pengaduan/tenggat/simpan/", complaint_views.complaint_deadlines_save, name="complaint-deadlines-save"),
+    path("fakta/", facts_views.facts_rebuild, name="facts-rebuild"),
+    path("fakta/hitung-ulang/", facts_views.facts_rebuild_start_view, name="facts-rebuild-start"),
     path("tanda-tangan/catatan-kaki/", signature_views.signature_footer, name="signature-footer"),
     path("tanda-tangan/catatan-kaki/simpan/", signature_views.signature_footer_save, name="signature-footer-save"),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from sipentol.lib.env import database_from_url, env, envbool, envint
+from sipentol.lib.env import database_from_url, env, envbool, envint, envloglevel
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # platform/sipentol
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -390,7 +390,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 

@@ -5,7 +5,7 @@ docs/operations.md ("Configuration"); each secret can also come from `<NAME>_FIL
 """
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, database_from_url, env, envbool, envint
+from .base import MIDDLEWARE, database_from_url, env, envbool, envint, envloglevel
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", required=True)
@@ -72,7 +72,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "sipentol.lib.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # 4xx/5xx are already in the sipentol.request line; keep Django's copy for errors only.

@@ -5,13 +5,15 @@ facts, and the roll-up equals one rebuilt from scratch. The per-kecamatan table 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import random
+import threading
 from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from sipentol.lib import sla
@@ -24,7 +26,7 @@ from sipentol.regency.services import sink
 from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
 
-from .helpers import publish_fact
+from .helpers import publish_fact, remove_facts
 from .test_dashboard import leader, row_cells
 
 SERVICES = [("domisili", "Surat Keterangan Domisili"), ("sktm", "Surat Keterangan Tidak Mampu")]
@@ -262,3 +264,87 @@ def test_the_per_kecamatan_table_is_paged_and_the_download_holds_every_kecamatan
     names = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert sum(1 for name in names if name and str(name).startswith("Zz Paged")) == 60
     assert "Seluruh kabupaten" in names
+
+
+def test_the_upgrade_fills_the_roll_up_from_the_facts_already_there(jetis, mojosari):
+    # given facts and a roll-up emptied, as before the migration that adds it
+    rng = random.Random(9)
+    now = timezone.now()
+    for n in range(30):
+        publish_fact(rng.choice([jetis, mojosari]), application_id=n + 1, **_random_fact(rng, now))
+    expected = _roll_up()
+    for model in (DailyFigures, DailyLeadTimes, OpenApplications):
+        model.objects.all().delete()
+
+    # when the migration's data step runs with the migration's own models
+    from django.apps import apps as django_apps
+    from django.db.migrations.executor import MigrationExecutor
+
+    state = MigrationExecutor(connection).loader.project_state(("regency", "0009_daily_rollup"))
+    importlib.import_module("sipentol.regency.migrations.0009_daily_rollup").fill(state.apps, None)
+
+    # then the roll-up is what the sink had written
+    assert django_apps.get_model("regency", "DailyFigures").objects.exists()
+    assert _roll_up() == expected
+
+
+@pytest.fixture
+def committed_kecamatan(django_db_setup, django_db_blocker):
+    """Jetis and Mojosari as committed rows, and a clean-up of the facts a test commits."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        yield list(Kecamatan.objects.filter(slug__in=["jetis", "mojosari"]).order_by("slug"))
+        connection.set_schema_to_public()
+        remove_facts(list(ApplicationFact.objects.filter(application_id__gte=900_000)))
+        connections.close_all()
+
+
+def test_concurrent_transitions_in_two_kecamatan_lose_no_count(committed_kecamatan):
+    # given two kecamatan whose staff move applications of the same service on the same day at once
+    today_noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(committed_kecamatan))
+
+    def work(kecamatan, offset: int) -> None:
+        try:
+            start.wait()
+            for n in range(25):
+                fields = {
+                    "service_code": "domisili",
+                    "service_name": "Surat Keterangan Domisili",
+                    "status": "submitted",
+                    "submitted_at": today_noon,
+                    "clock_running": True,
+                    "due_date": timezone.localdate(),
+                }
+                with transaction.atomic():
+                    publish_fact(kecamatan, application_id=900_000 + offset + n, **fields)
+                with transaction.atomic():  # the next transition: issued
+                    publish_fact(
+                        kecamatan,
+                        application_id=900_000 + offset + n,
+                        **(fields | {"status": "issued", "clock_running": False, "closed_at": today_noon}),
+                        issued_at=today_noon,
+                        working_days_taken=1,
+                        on_time=True,
+                    )
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # when both run at once, each on its own connection
+    threads = [threading.Thread(target=work, args=(k, i * 1000)) for i, k in enumerate(committed_kecamatan)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then neither failed (no deadlock) and the regency counts every application of both
+    assert errors == []
+    regency = DailyFigures.objects.get(kecamatan_id=rollup.REGENCY, service_code="domisili", day=timezone.localdate())
+    assert (regency.submitted, regency.issued, regency.decided, regency.on_time) == (50, 50, 50, 50)
+    for kecamatan in committed_kecamatan:
+        own = DailyFigures.objects.get(kecamatan_id=kecamatan.pk, service_code="domisili", day=timezone.localdate())
+        assert (own.submitted, own.issued) == (25, 25)
+    assert not OpenApplications.objects.exclude(open=0, running=0).filter(service_code="domisili").exists()

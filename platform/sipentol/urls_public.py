@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sipentol import health, metrics
+from sipentol.lib.locale import language_switch
 from sipentol.regency import views as regency_views
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("ops/", include("sipentol.ops.urls")),
     path("dashboard/", include("sipentol.regency.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_switch, name="set_language"),
     # One endpoint for every kecamatan: WhatsApp (Meta) and SMS gateway delivery reports.
     path("webhooks/", include("sipentol.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,12 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from sipentol import health, metrics
 from sipentol.applications.staff_urls import kiosk_patterns as staff_kiosk_patterns
+from sipentol.lib.locale import language_switch
 
 urlpatterns = [
     path("", include("sipentol.portal.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("", include("sipentol.letters.urls")),
     path("", include("sipentol.desa.urls")),
     path("", include("sipentol.applications.urls")),

@@ -15,6 +15,7 @@ from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get
 from sipentol.lib import storage
 from sipentol.lib.error_pages import RETRY_AFTER_SECONDS
+from sipentol.lib.pagecache import public_page
 
 from . import selectors, services
 from .forms import AccessCodeForm, ApplicationForm, CompletionForm, TrackForm
@@ -228,6 +229,7 @@ def cancel(request, public_id):
     return redirect("applications:receipt", public_id=public_id)
 
 
+@public_page(without_query_only=True)
 def track(request):
     """Status by tracking code alone: no personal data. Details need the link or a one-time code."""
     form = TrackForm(request.GET or None)

@@ -10,6 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+# The ID/EN buttons on every page (`/i18n/setlang/`, both sites' URLconfs). Without a CSRF token:
+# the form is on every page, and a per-visitor token in it would keep the pages a visitor without
+# a session sees from being served from the cache (lib/pagecache.py). What a forged request
+# could do is choose a visitor's language; `next` is still checked to stay on the same host.
+language_switch = csrf_exempt(set_language)
 
 
 def chosen_language(request) -> str:

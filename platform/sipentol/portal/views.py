@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from services_catalog.configured.models import KecamatanService
 from services_catalog.configured.selectors import service_get, service_list
 from services_catalog.selectors import faq_list
+from sipentol.lib.pagecache import public_page
 from sipentol.privacy.forms import TrackingCodeForm
 from sipentol.privacy.policy import retention_table
 from sipentol.regency.selectors import Period, public_statistics
@@ -29,6 +30,7 @@ def _query(request) -> str:
 
 
 @require_GET
+@public_page
 def home(request):
     """A kecamatan's front page: search and every service it offers online."""
     desa = Desa.objects.filter(kecamatan_id=request.tenant.pk).order_by("name")
@@ -36,6 +38,7 @@ def home(request):
 
 
 @require_GET
+@public_page
 def service_index(request):
     q = _query(request)
     services = list(service_list(query=q))
@@ -43,6 +46,7 @@ def service_index(request):
 
 
 @require_GET
+@public_page
 def service_detail(request, slug: str):
     try:
         service = service_get(slug=slug)

@@ -95,6 +95,9 @@ TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # How long a host -> tenant lookup stays cached; changes invalidate it at once anyway.
 TENANT_ROUTING_CACHE_SECONDS = envint("TENANT_ROUTING_CACHE_SECONDS", 3600)
+# Citizen pages kept for visitors without a session (lib/pagecache.py); a change of the content
+# they show clears them at once, a change past the models' signals within this time.
+PUBLIC_PAGE_CACHE_SECONDS = 60
 
 DATABASE_URL = env("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/sipentol")
 DATABASES = {"default": database_from_url(DATABASE_URL)}

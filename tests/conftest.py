@@ -67,8 +67,11 @@ def _fresh_caches_and_schema():
     """
     from django.utils import translation
 
+    from tenants.routing import forget_local
+
     for alias in ("default", "routing"):
         caches[alias].version = (caches[alias].version or 1) + 1
+    forget_local()
     translation.activate("id")
     yield
     connection.set_schema_to_public()

@@ -156,3 +156,29 @@ def test_it_answers_health_on_any_host_with_each_component(path, db):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "redis", "object_storage"}
     assert all(check["ok"] for check in body["checks"].values())
+
+
+def test_another_process_sees_a_suspension_within_the_local_copys_lifetime(jetis, jetis_client, settings, monkeypatch):
+    # given the route of Jetis held by this process (as each web process holds its own)
+    from tenants import routing
+
+    assert jetis_client.get("/").status_code == 200
+    now = routing.time.monotonic()
+
+    # when another process suspends Jetis: the shared cache is cleared, this process's copy is not
+    Kecamatan.objects.filter(pk=jetis.pk).update(status=Kecamatan.Status.SUSPENDED)
+    routing._cache().delete(routing._key("jetis.localhost"))
+
+    # then this process serves Jetis until its copy expires, and the suspension right after
+    monkeypatch.setattr(routing.time, "monotonic", lambda: now + settings.TENANT_ROUTING_LOCAL_SECONDS - 0.5)
+    assert jetis_client.get("/").status_code == 200
+    monkeypatch.setattr(routing.time, "monotonic", lambda: now + settings.TENANT_ROUTING_LOCAL_SECONDS + 0.5)
+    assert jetis_client.get("/").status_code == 503
+
+
+def test_the_process_that_suspends_a_kecamatan_serves_the_suspension_at_once(jetis, jetis_client):
+    assert jetis_client.get("/").status_code == 200
+
+    kecamatan_set_status(kecamatan=jetis, status=Kecamatan.Status.SUSPENDED, actor="ops", reason="audit server")
+
+    assert jetis_client.get("/").status_code == 503

@@ -95,6 +95,9 @@ TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # How long a host -> tenant lookup stays cached; changes invalidate it at once anyway.
 TENANT_ROUTING_CACHE_SECONDS = envint("TENANT_ROUTING_CACHE_SECONDS", 3600)
+# Each web process's own copy in front of Redis (tenants/routing.py): a change of a kecamatan or
+# a host reaches the other processes within this time.
+TENANT_ROUTING_LOCAL_SECONDS = 2
 # Citizen pages kept for visitors without a session (lib/pagecache.py); a change of the content
 # they show clears them at once, a change past the models' signals within this time.
 PUBLIC_PAGE_CACHE_SECONDS = 60

@@ -3,7 +3,7 @@
 A kecamatan's home page, service list, service pages and the empty tracking form are the same
 for every visitor who is not signed in, in a given language; rendering them costs five to eight
 times a bare Django view (docs/performance.md, "Citizen pages on the production server"). The
-`public_page` decorator keeps the rendered body in Redis, per kecamatan, language and full path,
+`public_page` decorator keeps the rendered body in Redis, per kecamatan, language and address,
 for PUBLIC_PAGE_CACHE_SECONDS, and serves it while the kecamatan's public content is unchanged.
 
 When the cached body is not used:
@@ -40,7 +40,7 @@ from django.utils import translation
 log = logging.getLogger(__name__)
 
 _VERSION = "pages-version:{kecamatan_id}"
-_PAGE = "page:{kecamatan_id}:{language}:{path}"
+_PAGE = "page:{kecamatan_id}:{language}:{address}"
 
 
 def _store():
@@ -58,9 +58,10 @@ def _anonymous(request) -> bool:
 
 
 def _page_key(kecamatan_id: int, request) -> str:
-    # The full path may be long or hold any character: a digest keeps the key short and plain.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return _PAGE.format(kecamatan_id=kecamatan_id, language=translation.get_language(), path=path)
+    # The host too: a kecamatan with two host names keeps a page per name, whatever links it holds.
+    # The address may be long or hold any character: a digest keeps the key short and plain.
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return _PAGE.format(kecamatan_id=kecamatan_id, language=translation.get_language(), address=address)
 
 
 def content_changed(kecamatan_id: int) -> None:

@@ -13,7 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from .pki_server import start_test_pki
+from tests import pki_fixtures
+
+# Shared with tests/bench (the signing bench's TSA): a fixture is visible to the tests under the conftest that names it.
+test_pki = pki_fixtures.test_pki
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -21,13 +24,6 @@ LONG_ALAMAT = (
     "Dusun Kedungsari RT 003 RW 002, Jalan Raya Jetis Gang Mawar Nomor 17, di belakang Balai Desa Mojorejo, "
     "Kecamatan Jetis, Kabupaten Mojokerto, Provinsi Jawa Timur"
 )
-
-
-@pytest.fixture(scope="session")
-def test_pki(tmp_path_factory):
-    pki = start_test_pki(tmp_path_factory.mktemp("pki"))
-    yield pki
-    pki.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,11 @@
 """Copy the structure of the template schema into a new kecamatan schema.
 
 Used instead of django-tenants' `clone_schema` SQL function, whose catalog queries (a self-join
-of `pg_indexes` for every table, `information_schema.columns`, `pg_sequences`) scan the whole
-catalog: one clone took 0.03 s with 18 kecamatan and 2 to 6 s with 100 (docs/performance.md,
-"Kecamatan at scale"). Here every catalog read starts from the template's namespace oid and then
-follows oid indexes (pg_attribute, pg_constraint, pg_index, pg_depend, pg_description), so its
-cost is that of the template plus one scan of pg_class.
+of `pg_indexes` for every table, `information_schema` views, `pg_sequences`) scan the whole
+catalog: one clone took 0.03 s with 18 kecamatan, 2 to 6 s with 100 and 36 s with 500
+(docs/performance.md, "Kecamatan at scale"). Here every catalog read starts from the template's
+namespace in pg_depend and follows oid indexes (pg_class, pg_attribute, pg_constraint, pg_index,
+pg_description), so its cost is that of the template, whatever the number of kecamatan.
 
 What it copies is what Django migrations create: tables (columns, types, collations, defaults,
 identity and generated columns, NOT NULL), their sequences, constraints (primary, unique, check,
@@ -29,23 +29,23 @@ class TemplateNotClonable(Exception):
     """The template holds objects this copy does not reproduce."""
 
 
-_UNSUPPORTED = """
-    SELECT 'relation ' || relname || ' (relkind ' || relkind::text || ')' FROM pg_class
-     WHERE relnamespace = %(ns)s AND relkind NOT IN ('r', 'i', 'S')
-    UNION ALL
-    SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = %(ns)s
-    UNION ALL
-    -- Tables bring their row type and its array type; any other type was made on purpose.
-    SELECT 'type ' || t.typname FROM pg_type t
-     WHERE t.typnamespace = %(ns)s AND t.typrelid = 0
-       AND NOT EXISTS (SELECT FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0)
-    UNION ALL
-    SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = ANY(%(rels)s::oid[]) AND NOT tgisinternal
+# Everything created in a schema records a dependency on it (the one DROP SCHEMA follows), so the
+# schema's objects are an index lookup in pg_depend, where pg_class, pg_type and pg_proc have no
+# index on the namespace and would be scanned whole. Indexes and the row types of tables depend on
+# their table instead.
+_MEMBERS = """
+    SELECT d.classid::regclass::text, d.objid,
+           CASE d.classid WHEN 'pg_class'::regclass THEN c.relkind::text END,
+           CASE d.classid WHEN 'pg_class'::regclass THEN quote_ident(c.relname) END, c.relpersistence,
+           pg_describe_object(d.classid, d.objid, 0)
+      FROM pg_depend d
+      LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
+     WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = %s
+     ORDER BY d.objid
 """
 
-_RELATIONS = """
-    SELECT c.oid, c.relkind, quote_ident(c.relname), c.relpersistence
-      FROM pg_class c WHERE c.relnamespace = %s ORDER BY c.oid
+_TRIGGERS = """
+    SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = ANY(%s::oid[]) AND NOT tgisinternal
 """
 
 _COLUMNS = """
@@ -79,8 +79,9 @@ _CONSTRAINTS = """
 """
 
 _INDEXES = """
-    SELECT i.indexrelid, i.indrelid, pg_get_indexdef(i.indexrelid)
-      FROM pg_index i WHERE i.indrelid = ANY(%s::oid[]) ORDER BY i.indexrelid
+    SELECT x.indexrelid, x.indrelid, pg_get_indexdef(x.indexrelid), quote_ident(i.relname)
+      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+     WHERE x.indrelid = ANY(%s::oid[]) ORDER BY x.indexrelid
 """
 
 _COMMENTS = """
@@ -110,11 +111,16 @@ def _structure_sql(cursor, source: str) -> list[str]:
     if row is None:
         raise TemplateNotClonable(f"schema {source!r} does not exist")
     namespace, quoted_source = row
-    cursor.execute(_RELATIONS, [namespace])
-    relations = {oid: (kind, name, persistence) for oid, kind, name, persistence in cursor.fetchall()}
+    cursor.execute(_MEMBERS, [namespace])
+    relations, unsupported = {}, []
+    for catalog, oid, kind, relname, persistence, description in cursor.fetchall():
+        if catalog == "pg_class" and kind in ("r", "S"):
+            relations[oid] = (kind, relname, persistence)
+        else:
+            unsupported.append(description)
     oids = list(relations)
-    cursor.execute(_UNSUPPORTED, {"ns": namespace, "rels": oids})
-    unsupported = [name for (name,) in cursor.fetchall()]
+    cursor.execute(_TRIGGERS, [oids])
+    unsupported += [trigger for (trigger,) in cursor.fetchall()]
     if unsupported:
         raise TemplateNotClonable(f"{source} holds objects the clone does not copy: {', '.join(unsupported)}")
     name = {oid: relations[oid][1] for oid in oids}
@@ -166,19 +172,20 @@ def _structure_sql(cursor, source: str) -> list[str]:
         if kind in ("p", "u", "x"):
             backing_indexes.add(index)
     cursor.execute(_INDEXES, [oids])
-    for index, relid, definition in cursor.fetchall():
+    for index, relid, definition, index_name in cursor.fetchall():
+        name[index] = index_name
         if index not in backing_indexes:
             # pg_get_indexdef always qualifies the table, whatever the search_path.
             qualified = f" ON {quoted_source}.{name[relid]} USING "
             statements.append(definition.replace(qualified, f" ON {name[relid]} USING ", 1))
 
-    cursor.execute(_COMMENTS, [oids])
-    on = {"r": "TABLE", "i": "INDEX", "S": "SEQUENCE"}
+    cursor.execute(_COMMENTS, [list(name)])
     for oid, subid, text in cursor.fetchall():
         if subid:
             statements.append(f"COMMENT ON COLUMN {name[oid]}.{column_name[(oid, subid)]} IS {text}")
         else:
-            statements.append(f"COMMENT ON {on[relations[oid][0]]} {name[oid]} IS {text}")
+            kind = {"r": "TABLE", "S": "SEQUENCE"}[relations[oid][0]] if oid in relations else "INDEX"
+            statements.append(f"COMMENT ON {kind} {name[oid]} IS {text}")
     cursor.execute(_GRANTS, [oids])
     for oid, privilege, grantee, grantable in cursor.fetchall():
         kind = "SEQUENCE" if relations[oid][0] == "S" else "TABLE"

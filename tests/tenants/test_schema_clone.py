@@ -108,6 +108,7 @@ def test_it_copies_what_migrations_can_create_beyond_the_current_template(db):
             CREATE INDEX child_lower_idx ON src.child (lower(ticket::text)) WHERE amount > 0;
             COMMENT ON TABLE src.child IS 'anak';
             COMMENT ON COLUMN src.child.amount IS 'jumlah';
+            COMMENT ON INDEX src.child_lower_idx IS 'indeks';
             GRANT SELECT ON src.child TO PUBLIC;
         """)
 

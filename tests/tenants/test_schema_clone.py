@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DataError, connection
 from django_tenants.utils import schema_exists
 
 from tenants.schema_clone import TemplateNotClonable, schema_clone
@@ -142,6 +142,19 @@ def test_it_refuses_a_template_holding_an_object_it_would_not_copy(db, ddl):
     with pytest.raises(TemplateNotClonable, match="extra"):
         schema_clone(source="tenant_template", dest="ujitolak")
     assert not schema_exists("ujitolak")
+
+
+def test_it_leaves_no_schema_behind_when_a_statement_fails(db, monkeypatch):
+    # given: the last statement of the copy fails
+    from tenants import schema_clone as module
+
+    structure_sql = module._structure_sql
+    monkeypatch.setattr(module, "_structure_sql", lambda *args: [*structure_sql(*args), "SELECT 1 / 0"])
+
+    # when / then
+    with pytest.raises(DataError):
+        schema_clone(source="tenant_template", dest="ujigagal")
+    assert not schema_exists("ujigagal")
 
 
 def test_it_refuses_a_schema_name_taken_in_another_case(db):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.core.management import call_command
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_creation_fakes_migrations, schema_exists
+
+from .schema_clone import schema_clone
 
 
 class Kecamatan(TenantMixin):
@@ -31,7 +35,6 @@ class Kecamatan(TenantMixin):
 
     auto_create_schema = True
     auto_drop_schema = False  # dropping a kecamatan's data is an explicit, audited operation
-    clone_mode = "NODATA"  # the template gives structure only; its rows are not copied
 
     class Meta:
         ordering = ["code"]
@@ -40,6 +43,26 @@ class Kecamatan(TenantMixin):
 
     def __str__(self) -> str:
         return f"Kecamatan {self.name}"
+
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool:
+        """django-tenants' create_schema, with our schema_clone in place of its clone_schema SQL
+        function, whose cost grows with the number of kecamatan (tenants/schema_clone.py)."""
+        base_schema = self.get_base_schema() if get_creation_fakes_migrations() else False
+        if not (sync_schema and base_schema and schema_exists(base_schema)):
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        schema_clone(source=base_schema, dest=self.schema_name)
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            fake=True,
+            schema_name=self.schema_name,
+            interactive=False,
+            verbosity=verbosity,
+        )
+        connection.set_schema_to_public()
+        return True
 
     @property
     def is_active(self) -> bool:

@@ -74,7 +74,7 @@ def kecamatan_provision(
         if not schema_exists(settings.TENANT_BASE_SCHEMA):
             template_schema_ensure()
         kecamatan = Kecamatan(code=code, name=name, slug=slug, schema_name=slug.replace("-", "_"), status=status)
-        kecamatan.save(verbosity=0)  # auto_create_schema: clone_schema(template) + fake migrations
+        kecamatan.save(verbosity=0)  # Kecamatan.create_schema: schema_clone(template) + fake migrations
         OpsEvent.objects.create(kecamatan=kecamatan, actor=actor, action="provision", to_status=status)
         created = True
     else:

@@ -7,8 +7,8 @@ bench's own on the suite's PostgreSQL server (the machine's or the embedded one)
   regency: public, `tenant_template` and the 18 kecamatan. Never connected to afterwards, so it
   can be copied again.
 - `bench_scale_<run>_grow`: a copy that grows to each level. The extra schemas are clones of
-  `tenant_template` made with django-tenants' own `clone_schema` SQL function (the step
-  provisioning runs) plus their Kecamatan and Domain rows, one committed transaction each:
+  `tenant_template` made with `tenants.schema_clone` (the step provisioning runs), the template's
+  migration records, and their Kecamatan and Domain rows, one committed transaction each:
   structurally what provisioning leaves, without the configuration copy.
 - `bench_scale_<run>_ref`: a fresh copy of the 18 per level, the side-by-side baseline.
 
@@ -104,13 +104,20 @@ def _kecamatan_count() -> int:
 def _grow_to(n: int) -> float | None:
     """Clone tenant_template until n kecamatan exist; seconds per clone."""
     from tenants.models import Domain, Kecamatan
+    from tenants.schema_clone import schema_clone
 
     started, made = time.perf_counter(), 0
     count = _kecamatan_count()
     while count < n:
         slug = f"scale{count:04d}"
+        schema_clone(source=settings.TENANT_BASE_SCHEMA, dest=slug)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [settings.TENANT_BASE_SCHEMA, slug])
+            # The template's only rows, which provisioning's fake migrate records; without their
+            # ids, so that the next migration's row takes the next number of the clone's sequence.
+            cursor.execute(
+                f'INSERT INTO "{slug}".django_migrations (app, name, applied) '
+                f'SELECT app, name, applied FROM "{settings.TENANT_BASE_SCHEMA}".django_migrations ORDER BY id'
+            )
         (kecamatan,) = Kecamatan.objects.bulk_create(
             [Kecamatan(code=f"99.{count:05d}", name=f"Scale {count}", slug=slug, schema_name=slug, status="active")]
         )

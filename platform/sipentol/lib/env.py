@@ -80,7 +80,7 @@ def database_from_url(url: str) -> dict:
     if "sslmode" in query:
         options["sslmode"] = query.pop("sslmode")
     return {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "tenants.postgresql_backend",
         "NAME": unquote(parsed.path.lstrip("/")) or "sipentol",
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),

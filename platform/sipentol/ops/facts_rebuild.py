@@ -23,6 +23,7 @@ from sipentol.feedback.services import complaint_facts_rebuild
 from tenants.crossing import EVERY, kecamatan_queryset
 
 from .models import FactsRebuildRun
+from .runs import run_enqueue, run_save
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,7 @@ def facts_rebuild_start(*, actor: str) -> tuple[FactsRebuildRun, bool]:
 def _enqueue(run_id: int) -> None:
     from .tasks import facts_rebuild_run  # the tasks module imports this one
 
-    try:
-        facts_rebuild_run.delay(run_id)
-    except Exception:  # noqa: BLE001 - kombu raises many types when the broker is unreachable
-        log.exception("broker unavailable: facts rebuild run %s stays queued", run_id)
-
-
-def _save(run: FactsRebuildRun, **fields) -> None:
-    for key, value in fields.items():
-        setattr(run, key, value)
-    run.save(update_fields=[*fields, "updated_at"])
+    run_enqueue(facts_rebuild_run, run_id, what="facts rebuild")
 
 
 def facts_rebuild_execute(*, run_id: int) -> str:
@@ -80,7 +72,7 @@ def facts_rebuild_execute(*, run_id: int) -> str:
         if run.status not in OPEN:
             return run.status
         kecamatan_list = list(kecamatan_queryset(EVERY).order_by("name"))
-        _save(
+        run_save(
             run,
             status=FactsRebuildRun.Status.RUNNING,
             total=len(kecamatan_list),
@@ -90,13 +82,13 @@ def facts_rebuild_execute(*, run_id: int) -> str:
             started_at=timezone.now(),
         )
     for kecamatan in kecamatan_list:
-        _save(run, current=kecamatan.name)
+        run_save(run, current=kecamatan.name)
         try:
             applications = sum(application_facts_rebuild(kecamatan_list=[kecamatan]).values())
             complaints = sum(complaint_facts_rebuild(kecamatan_list=[kecamatan]).values())
         except Exception as exc:
             log.exception("facts rebuild run %s failed in %s", run.pk, kecamatan.schema_name)
-            _save(
+            run_save(
                 run,
                 status=FactsRebuildRun.Status.FAILED,
                 error_message=f"{kecamatan.name}: {type(exc).__name__}: {exc}"[:2000],
@@ -104,12 +96,12 @@ def facts_rebuild_execute(*, run_id: int) -> str:
                 finished_at=timezone.now(),
             )
             return run.status
-        _save(
+        run_save(
             run,
             done=run.done + 1,
             applications=run.applications + applications,
             complaints=run.complaints + complaints,
             current="",
         )
-    _save(run, status=FactsRebuildRun.Status.DONE, finished_at=timezone.now())
+    run_save(run, status=FactsRebuildRun.Status.DONE, finished_at=timezone.now())
     return run.status

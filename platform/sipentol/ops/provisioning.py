@@ -48,6 +48,7 @@ from tenants.regency_data import REGENCY_CODE, read_regency
 from tenants.services import kecamatan_provision
 
 from .models import ProvisioningRun
+from .runs import run_enqueue, run_save
 
 log = logging.getLogger(__name__)
 
@@ -203,16 +204,7 @@ def provisioning_retry(*, run: ProvisioningRun) -> ProvisioningRun:
 def _enqueue(run_id: int) -> None:
     from .tasks import provisioning_run
 
-    try:
-        provisioning_run.delay(run_id)
-    except Exception:  # noqa: BLE001 - kombu raises many types when the broker is unreachable
-        log.exception("broker unavailable: provisioning run %s stays queued", run_id)
-
-
-def _save(run: ProvisioningRun, **fields) -> None:
-    for key, value in fields.items():
-        setattr(run, key, value)
-    run.save(update_fields=[*fields, "updated_at"])
+    run_enqueue(provisioning_run, run_id, what="provisioning")
 
 
 def provisioning_execute(*, run_id: int) -> str:
@@ -224,19 +216,19 @@ def provisioning_execute(*, run_id: int) -> str:
         run = ProvisioningRun.objects.select_for_update().get(pk=run_id)
         if run.status == ProvisioningRun.Status.DONE:
             return run.status
-        _save(run, status=ProvisioningRun.Status.RUNNING, attempts=run.attempts + 1, error_step="", error_message="")
+        run_save(run, status=ProvisioningRun.Status.RUNNING, attempts=run.attempts + 1, error_step="", error_message="")
     done = {entry["name"] for entry in run.steps_done}
     kecamatan = run.kecamatan
     for step in provisioning_plan():
         if step.name in done and not (step.name == "schema" and kecamatan is None):
             continue
-        _save(run, current_step=step.name)
+        run_save(run, current_step=step.name)
         started = time.monotonic()
         try:
             kecamatan, result = _run_step(run, step, kecamatan)
         except Exception as exc:
             log.exception("provisioning run %s failed at %s", run.pk, step.name)
-            _save(
+            run_save(
                 run,
                 status=ProvisioningRun.Status.FAILED,
                 error_step=step.name,
@@ -245,8 +237,8 @@ def provisioning_execute(*, run_id: int) -> str:
             )
             return run.status
         entry = {"name": step.name, "label": step.label, "seconds": round(time.monotonic() - started, 2)}
-        _save(run, steps_done=[*run.steps_done, {**entry, "result": str(result)[:200]}])
-    _save(run, status=ProvisioningRun.Status.DONE, current_step="", finished_at=timezone.now())
+        run_save(run, steps_done=[*run.steps_done, {**entry, "result": str(result)[:200]}])
+    run_save(run, status=ProvisioningRun.Status.DONE, current_step="", finished_at=timezone.now())
     return run.status
 
 
@@ -256,7 +248,7 @@ def _run_step(run: ProvisioningRun, step: RunStep, kecamatan: Kecamatan | None):
             code=run.code, name=run.name, slug=run.slug, actor=run.started_by, run_steps=False
         )
         if run.kecamatan_id != kecamatan.pk:
-            _save(run, kecamatan=kecamatan)
+            run_save(run, kecamatan=kecamatan)
         return kecamatan, "created" if created else "exists"
     if step.name.startswith("step:"):
         wanted = step.name.removeprefix("step:")
@@ -290,7 +282,7 @@ def _first_admin_invite(run: ProvisioningRun, kecamatan: Kecamatan) -> str:
         for invitation in pending:
             if invitation_state(invitation) == VALID:
                 if run.invitation_id != invitation.pk:
-                    _save(run, invitation_id=invitation.pk)
+                    run_save(run, invitation_id=invitation.pk)
                 return f"invitation {invitation.pk} already sent"
         invitation, token = invitation_create(
             full_name=run.admin_full_name,
@@ -301,7 +293,7 @@ def _first_admin_invite(run: ProvisioningRun, kecamatan: Kecamatan) -> str:
             username=run.admin_username,
         )
         invitation_notify(invitation=invitation, token=token)
-    _save(run, invitation_id=invitation.pk)
+    run_save(run, invitation_id=invitation.pk)
     return f"invitation {invitation.pk} sent"
 
 

@@ -191,9 +191,13 @@ def _days(filters: Filters) -> tuple[dt.date, dt.date]:
 
 
 def _daily(model, filters: Filters, *, first: dt.date, last: dt.date, kecamatan_ids=None):
-    """Roll-up rows (rollup.py) of the filters' scope, service and days. `kecamatan_ids` given:
-    those kecamatan's own rows (the per-kecamatan table), else the kecamatan chosen or the regency's."""
-    rows = model.objects.filter(day__gte=first, day__lte=last)
+    """Roll-up rows (rollup.py) of the filters' scope and service, and of the days."""
+    return _scoped(model.objects.filter(day__gte=first, day__lte=last), filters, kecamatan_ids)
+
+
+def _scoped(rows, filters: Filters, kecamatan_ids):
+    """Roll-up rows of `kecamatan_ids` (the per-kecamatan table) or else of the scope the filters
+    choose (one kecamatan, or the regency's own rows), and of the filters' service."""
     if kecamatan_ids is not None:
         rows = rows.filter(kecamatan_id__in=kecamatan_ids)
     else:
@@ -243,13 +247,7 @@ def _today(filters: Filters, by: str | None, *, kecamatan_ids=None) -> dict:
     """{group: {"in_progress": n, "overdue": n}}: what is open today and late by the SLA rule
     (lib/sla.py, on the counted due dates), whatever the period (1 query over the roll-up's open
     counters: at most services x due dates rows per kecamatan or for the regency)."""
-    rows = OpenApplications.objects.all()
-    if kecamatan_ids is not None:
-        rows = rows.filter(kecamatan_id__in=kecamatan_ids)
-    else:
-        rows = rows.filter(kecamatan_id=filters.kecamatan_id or rollup.REGENCY)
-    if filters.service_code:
-        rows = rows.filter(service_code=filters.service_code)
+    rows = _scoped(OpenApplications.objects.all(), filters, kecamatan_ids)
     figures = {
         "in_progress": Coalesce(Sum("open"), 0),
         "overdue": Coalesce(Sum("running", filter=sla.overdue_q(today=filters.today, running=Q(running__gt=0))), 0),

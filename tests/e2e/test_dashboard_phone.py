@@ -21,14 +21,35 @@ from .conftest import PASSWORD, Screens, axe_serious, new_context
 
 pytestmark = pytest.mark.slow
 
-BOARD_PAGES = [("board", "/dashboard/"), ("overdue", "/dashboard/terlambat/"), ("recap", "/dashboard/rekap/")]
+BOARD_PAGES = [
+    ("board", "/dashboard/"),
+    ("board-page-2", "/dashboard/?hal=2"),
+    ("overdue", "/dashboard/terlambat/"),
+    ("recap", "/dashboard/rekap/"),
+]
+# Active kecamatan added for the board's per-kecamatan table to need a second page (public rows
+# only, no schema: the board reads the public tables), removed after the module.
+EXTRA_KECAMATAN = 12
 
 
 @pytest.fixture(scope="module")
 def leader_with_facts(django_db_setup, django_db_blocker):
-    """A committed regency leader with an authenticator, and committed facts of two kecamatan."""
+    """A committed regency leader with an authenticator, committed facts of three kecamatan, and
+    EXTRA_KECAMATAN more active kecamatan so that the per-kecamatan table has two pages."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
+        extra = Kecamatan.objects.bulk_create(
+            [
+                Kecamatan(
+                    schema_name=f"e2e_{i:02d}",
+                    code=f"E2E{i:02d}",
+                    name=f"Zz Contoh {i:02d}",
+                    slug=f"e2e-{i:02d}",
+                    status=Kecamatan.Status.ACTIVE,
+                )
+                for i in range(EXTRA_KECAMATAN)
+            ]
+        )
         user = get_user_model().objects.create_user("e2e.pimpinan", password=PASSWORD, first_name="Pimpinan")
         RegencyProfile.objects.create(user=user, role=RegencyRole.LEADER)
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
@@ -59,6 +80,7 @@ def leader_with_facts(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         remove_facts(facts)
+        Kecamatan.objects.filter(pk__in=[k.pk for k in extra]).delete()
         connections.close_all()
 
 
@@ -91,4 +113,10 @@ def test_it_shows_every_board_page_on_a_phone(browser, app_server, leader_with_f
     chart = page.locator("svg.chart")
     assert chart.count() == 1 and chart.bounding_box()["width"] <= 360
     assert page.locator("#table-tren").count() == 1
+    # the per-kecamatan table is paged; the next page carries the filters and ends with the totals
+    pager = page.locator("#kecamatan nav.pager")
+    assert pager.count() == 1 and "semua ada di unduhan" in pager.inner_text()
+    pager.get_by_role("link", name="Berikutnya →").click()
+    page.wait_for_url("**hal=2**")
+    assert page.locator("#kecamatan th[scope=row]", has_text="Seluruh kabupaten").count() == 1
     assert outside == []

@@ -29,7 +29,7 @@ BOARD_PAGES = [
 ]
 # Active kecamatan added for the board's per-kecamatan table to need a second page (public rows
 # only, no schema: the board reads the public tables), removed after the module.
-EXTRA_KECAMATAN = 12
+EXTRA_KECAMATAN = 30
 
 
 @pytest.fixture(scope="module")

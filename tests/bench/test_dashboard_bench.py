@@ -33,6 +33,7 @@ from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
 from tests.bench.report import section_write
 from tests.factories import RegencyUserFactory
+from tests.regency.helpers import schemaless_kecamatan
 
 PER_KECAMATAN = int(os.environ.get("DASHBOARD_BENCH_APPLICATIONS", "50"))
 TOTAL_KECAMATAN = 1000
@@ -135,18 +136,7 @@ def measured(django_db_setup, django_db_blocker):
             _settle()
             client = public_sign_in(Client(HTTP_HOST="localhost"), user)
             small = _measure(client)
-            synthetic = Kecamatan.objects.bulk_create(
-                [
-                    Kecamatan(
-                        schema_name=f"bench_{i:04d}",
-                        code=f"B{i:04d}",
-                        name=f"Bench {i:04d}",
-                        slug=f"bench-{i:04d}",
-                        status=Kecamatan.Status.ACTIVE,
-                    )
-                    for i in range(TOTAL_KECAMATAN - len(real))
-                ]
-            )
+            synthetic = schemaless_kecamatan("bench", "Bench", TOTAL_KECAMATAN - len(real))
             _facts([k.pk for k in synthetic], rng)
             _settle()
             large = _measure(client)

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipentol.accounts.models import RegencyProfile, RegencyRole
 from tenants.models import Kecamatan
-from tests.regency.helpers import publish_fact, remove_facts
+from tests.regency.helpers import publish_fact, remove_facts, schemaless_kecamatan
 
 from .conftest import PASSWORD, Screens, axe_serious, new_context
 
@@ -38,18 +38,7 @@ def leader_with_facts(django_db_setup, django_db_blocker):
     EXTRA_KECAMATAN more active kecamatan so that the per-kecamatan table has two pages."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        extra = Kecamatan.objects.bulk_create(
-            [
-                Kecamatan(
-                    schema_name=f"e2e_{i:02d}",
-                    code=f"E2E{i:02d}",
-                    name=f"Zz Contoh {i:02d}",
-                    slug=f"e2e-{i:02d}",
-                    status=Kecamatan.Status.ACTIVE,
-                )
-                for i in range(EXTRA_KECAMATAN)
-            ]
-        )
+        extra = schemaless_kecamatan("e2e", "Zz Contoh", EXTRA_KECAMATAN)
         user = get_user_model().objects.create_user("e2e.pimpinan", password=PASSWORD, first_name="Pimpinan")
         RegencyProfile.objects.create(user=user, role=RegencyRole.LEADER)
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

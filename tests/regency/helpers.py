@@ -98,3 +98,22 @@ def remove_facts(facts) -> None:
             delta.add(fact, -1)
             rollup.apply(kecamatan_id=fact.kecamatan_id, delta=delta)
             fact.delete()
+
+
+def schemaless_kecamatan(prefix: str, name: str, count: int) -> list:
+    """`count` active kecamatan rows without a schema: enough for the boards, which read the public
+    tables only. Named "<name> 00", "<name> 01", ...; the caller removes them if it committed them."""
+    from tenants.models import Kecamatan
+
+    return Kecamatan.objects.bulk_create(
+        [
+            Kecamatan(
+                schema_name=f"{prefix}_{i:04d}",
+                code=f"{prefix[:3].upper()}{i:04d}",
+                name=f"{name} {i:02d}",
+                slug=f"{prefix}-{i:04d}",
+                status=Kecamatan.Status.ACTIVE,
+            )
+            for i in range(count)
+        ]
+    )

@@ -32,6 +32,7 @@ def _facts(jetis, mojosari):
     """Jetis: one issued on time (SKM 28), one overdue two working days assigned to `budi`, one
     paused; Mojosari: one overdue of another service, one issued late."""
     now, today = timezone.now(), timezone.localdate()
+    month_start = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     fact(
         jetis,
         1,
@@ -48,7 +49,8 @@ def _facts(jetis, mojosari):
     fact(
         jetis,
         2,
-        submitted=now - dt.timedelta(days=20),
+        # Earlier, but within this month whatever the day: the board's default period is the month so far.
+        submitted=max(now - dt.timedelta(days=20), month_start),
         status="in_review",
         due_date=today - dt.timedelta(days=7),
         tracking_code="JTS-2",

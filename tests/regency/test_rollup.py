@@ -26,7 +26,7 @@ from sipentol.regency.services import sink
 from tenants.models import Kecamatan
 from tests.accounts.staff import public_sign_in
 
-from .helpers import publish_fact, remove_facts
+from .helpers import publish_fact, remove_facts, schemaless_kecamatan
 from .test_dashboard import leader, row_cells
 
 SERVICES = [("domisili", "Surat Keterangan Domisili"), ("sktm", "Surat Keterangan Tidak Mampu")]
@@ -222,18 +222,7 @@ def test_a_fact_counts_on_the_platforms_day_not_utcs(jetis):
 
 def test_the_per_kecamatan_table_is_paged_and_the_download_holds_every_kecamatan(jetis, public_client):
     # given 60 more active kecamatan (no schema needed: the board reads the public tables only)
-    extra = Kecamatan.objects.bulk_create(
-        [
-            Kecamatan(
-                schema_name=f"paged_{i:02d}",
-                code=f"P{i:02d}",
-                name=f"Zz Paged {i:02d}",
-                slug=f"paged-{i:02d}",
-                status=Kecamatan.Status.ACTIVE,
-            )
-            for i in range(60)
-        ]
-    )
+    extra = schemaless_kecamatan("paged", "Zz Paged", 60)
     publish_fact(
         extra[-1],
         application_id=1,

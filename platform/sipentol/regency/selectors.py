@@ -149,7 +149,8 @@ def public_statistics(period: Period, *, kecamatan=None) -> dict:
         kecamatan_id=kecamatan.pk if kecamatan is not None else None,
     )
     year = dataclasses.replace(month, start=period.year_start)
-    year_skm = {code: _board_row(group, None) for code, group in _period(year, "service_code").items()}
+    year_groups = _period(year, "service_code")
+    year_skm = {code: _board_row(group, None) for code, group in year_groups.items()}
     month_groups = _period(month, "service_code")
     names = service_names(month)
     services = []
@@ -161,7 +162,7 @@ def public_statistics(period: Period, *, kecamatan=None) -> dict:
             services.append(public | {"service_code": code, "service_name": names.get(code, code)})
     services.sort(key=lambda row: (-row["submitted"], row["service_code"]))
     totals = _board_row(_merge(month_groups.values()), None)
-    totals |= {field: _board_row(_merge(_period(year, "service_code").values()), None)[field] for field in _SKM_FIELDS}
+    totals |= {field: _board_row(_merge(year_groups.values()), None)[field] for field in _SKM_FIELDS}
     result = {"services": services, "totals": {field: totals[field] for field in PUBLIC_FIELDS}}
     cache.set(key, result, PUBLIC_STATISTICS_SECONDS)
     return result

@@ -7,11 +7,10 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpResponseBadRequest
 from django.urls import set_urlconf
-from django_tenants.utils import remove_www
 
 from sipentol.health import healthz
 
-from .routing import tenant_for_host
+from .routing import route
 from .views import suspended_page, unknown_host_page
 
 
@@ -48,7 +47,7 @@ class TenantRoutingMiddleware:
             _activate_public()
             return healthz(request)
         try:
-            hostname = remove_www(request.get_host().split(":")[0]).lower()
+            hostname, tenant = route(request)
         except DisallowedHost:
             return HttpResponseBadRequest("Alamat (host) tidak dikenal.", content_type="text/plain; charset=utf-8")
 
@@ -59,14 +58,10 @@ class TenantRoutingMiddleware:
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        # No switch to public first: the Domain table is found through any tenant's search_path
-        # ("<schema>", "public"), and a warm request should not SET search_path at all.
-        tenant = tenant_for_host(hostname)
         if tenant is None:
             return unknown_host_page(request, hostname)
         if tenant.is_suspended:
             return suspended_page(request, tenant)
-        tenant.domain_url = hostname
         request.tenant = tenant
         _activate(tenant)
         request.urlconf = settings.ROOT_URLCONF

@@ -4,11 +4,11 @@ gunicorn with the production settings and deploy/gunicorn.conf.py (sync workers)
 `tests.bench.web_app`: the platform's own WSGI app and, in the same processes, the same views
 without tenant routing plus a Django hello-world view. The server is pinned to core 0
 (`taskset -c 0`), the load generator (wrk, one thread, keep-alive) to core 1; PostgreSQL and
-Redis are not pinned. Rounds alternate every target (A/B/C... then again), median of the rounds.
+Redis are not pinned. Rounds alternate every target (A/B/C... then C/B/A...), median of the rounds.
 A run whose generator used more than 90% of its core is discarded (it measured the generator).
 
-- Tenant routing: req/s of each page through the platform / the same page without routing
-  (target >= 0.95).
+- Tenant routing: req/s of each page through the platform / the same page without routing, in
+  each round (the two run one after the other), median of the rounds (target >= 0.95).
 - Pages: the service list, a service page and the tracking page through the platform / the
   hello-world view (target >= 0.3), with p50 and p95 latency.
 - SQL per request after warm-up (Django test client, in-process): the queries of a routed
@@ -39,8 +39,8 @@ from tests.bench.report import machine, section_write, verdict
 from tests.conftest import JETIS_HOST, _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUNDS = int(os.environ.get("WEB_BENCH_ROUNDS", "5"))
-SECONDS = int(os.environ.get("WEB_BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("WEB_BENCH_ROUNDS", "9"))
+SECONDS = int(os.environ.get("WEB_BENCH_SECONDS", "3"))
 CONNECTIONS = int(os.environ.get("WEB_BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("WEB_BENCH_WORKERS", "2"))
 SATURATED = 0.9
@@ -178,13 +178,15 @@ def test_pages_on_the_production_server(django_db_setup, django_db_blocker):
         for path, fixed in targets.values():
             assert _get(port, path, host=JETIS_HOST, fixed=fixed) == 200, path
             _wrk(port, path, host=JETIS_HOST, fixed=fixed)  # warm-up: every worker's caches and connection
-        for _ in range(ROUNDS):
-            for name, (path, fixed) in targets.items():
+        for round_no in range(ROUNDS):
+            # Every other round in reverse order, so that neither side of a pair always runs first.
+            order = list(targets.items())
+            for name, (path, fixed) in order if round_no % 2 == 0 else reversed(order):
                 result = _wrk(port, path, host=JETIS_HOST, fixed=fixed)
                 if result["generator_cpu"] > SATURATED:
                     discarded += 1
                     continue
-                runs[name].append(result)
+                runs[name].append({**result, "round": round_no})
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -194,30 +196,40 @@ def test_pages_on_the_production_server(django_db_setup, django_db_blocker):
         values = [r[key] for r in runs[name]]
         return statistics.median(values) if values else float("nan")
 
+    def paired(name: str) -> list[float]:
+        """routed / no routing of each round: the two ran one after the other, so the machine's
+        drift over the run (other processes, PostgreSQL and Redis on the same cores) cancels."""
+        plain = {r["round"]: r["rps"] for r in runs[f"{name}, no routing"]}
+        return [r["rps"] / plain[r["round"]] for r in runs[f"{name}, routed"] if r["round"] in plain]
+
     hello = med("hello-world", "rps")
     rows, routing, pages_ratio = [], {}, {}
     for name in pages:
         routed, plain = med(f"{name}, routed", "rps"), med(f"{name}, no routing", "rps")
-        routing[name], pages_ratio[name] = routed / plain, routed / hello
+        pairs = paired(name)
+        ratio = statistics.median(pairs) if pairs else float("nan")
+        routing[name], pages_ratio[name] = ratio, routed / hello
         page_verdict = verdict(routed / hello, PAGE_TARGET, at_most=False)
-        routing_verdict = verdict(routed / plain, ROUTING_TARGET, at_most=False)
+        routing_verdict = verdict(ratio, ROUTING_TARGET, at_most=False)
         rows.append(
             f"| {name} (`{pages[name]}`) | {routed:.0f} | {med(f'{name}, routed', 'p50_ms'):.1f} ms | "
             f"{med(f'{name}, routed', 'p95_ms'):.1f} ms | {routed / hello:.2f} {page_verdict} | "
-            f"{plain:.0f} | {routed / plain:.3f} {routing_verdict} |"
+            f"{plain:.0f} | {ratio:.3f} {routing_verdict} ({min(pairs, default=0):.2f}-{max(pairs, default=0):.2f}) |"
         )
     cpu = max((r["generator_cpu"] for rs in runs.values() for r in rs), default=0)
     body = "\n".join(
         [
             f"Run: {machine()}. gunicorn {WORKERS} sync workers, production settings, pinned to core 0; wrk "
             f"1 thread x {CONNECTIONS} connections pinned to core 1, {SECONDS} s per target, {ROUNDS} rounds "
-            f"alternating every target, medians; generator CPU at most {cpu:.0%} of its core "
+            "alternating every target (every other round in reverse order), medians; "
+            f"generator CPU at most {cpu:.0%} of its core "
             f"({discarded} runs discarded for a saturated generator). PostgreSQL and Redis unpinned.",
             "",
             f"Hello-world view on the same server: **{hello:.0f} req/s** (p50 {med('hello-world', 'p50_ms'):.1f} ms, "
             f"p95 {med('hello-world', 'p95_ms'):.1f} ms).",
             "",
-            "| page (Jetis) | req/s | p50 | p95 | / hello-world | req/s without routing | routing ratio |",
+            "| page (Jetis) | req/s | p50 | p95 | / hello-world | req/s without routing "
+            "| routing ratio: median of the rounds' pairs (range) |",
             "|---|---|---|---|---|---|---|",
             *rows,
         ]

@@ -182,3 +182,45 @@ def test_the_process_that_suspends_a_kecamatan_serves_the_suspension_at_once(jet
     kecamatan_set_status(kecamatan=jetis, status=Kecamatan.Status.SUSPENDED, actor="ops", reason="audit server")
 
     assert jetis_client.get("/").status_code == 503
+
+
+def test_a_host_header_once_accepted_is_refused_when_allowed_hosts_no_longer_names_it(jetis, jetis_client, settings):
+    # given Jetis's host accepted and its route held by this process
+    assert jetis_client.get("/").status_code == 200
+
+    # when the allowed hosts change (a deployment's setting; here the test's override)
+    settings.ALLOWED_HOSTS = ["kabupaten.example"]
+
+    # then the held answer is not reused: the host is checked again and refused
+    response = jetis_client.get("/")
+    assert response.status_code == 400
+    assert "Alamat (host) tidak dikenal" in response.content.decode()
+
+
+def test_a_warm_route_checks_the_host_and_looks_up_the_kecamatan_once_per_local_lifetime(jetis, monkeypatch):
+    from django.test import RequestFactory
+
+    from tenants import routing
+
+    checks, lookups = [], []
+    real_lookup = routing._shared_lookup
+    monkeypatch.setattr(routing, "_shared_lookup", lambda host: lookups.append(host) or real_lookup(host))
+    request = RequestFactory().get("/", HTTP_HOST="jetis.localhost")
+    real_get_host = request.get_host
+    request.get_host = lambda: checks.append(1) or real_get_host()
+
+    answers = [routing.route(request) for _ in range(3)]
+
+    assert [hostname for hostname, _ in answers] == ["jetis.localhost"] * 3
+    assert all(tenant.pk == jetis.pk and tenant.domain_url == "jetis.localhost" for _, tenant in answers)
+    assert (len(checks), lookups) == (1, ["jetis.localhost"])
+
+
+def test_a_host_with_port_or_www_routes_to_the_same_kecamatan_under_its_own_host_name(jetis, jetis_client):
+    from django.test import Client
+
+    for header in ("jetis.localhost:8000", "www.jetis.localhost", "JETIS.localhost"):
+        response = Client(HTTP_HOST=header).get("/")
+        assert response.status_code == 200, header
+        assert response.wsgi_request.tenant.pk == jetis.pk
+        assert response.wsgi_request.tenant.domain_url == "jetis.localhost"

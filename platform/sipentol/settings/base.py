@@ -109,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "sipentol.lib.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": "sipentol",
@@ -117,7 +117,7 @@ CACHES = {
     },
     # Host -> tenant routing: read before any tenant is known, so not keyed per tenant.
     "routing": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "sipentol.lib.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "sipentol-routing",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

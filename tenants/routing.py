@@ -30,7 +30,6 @@ from .models import Domain, Kecamatan
 log = logging.getLogger(__name__)
 _MISSING = object()
 UNKNOWN_HOST_SECONDS = 60
-# host -> (monotonic deadline, kecamatan or None); bounded, as any host name may be asked for.
 # Host header -> (monotonic deadline, host name, kecamatan or None); bounded, as any host may be asked for.
 _local: dict[str, tuple[float, str, Kecamatan | None]] = {}
 LOCAL_HOSTS_MAX = 1000

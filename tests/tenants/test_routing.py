@@ -197,7 +197,7 @@ def test_a_host_header_once_accepted_is_refused_when_allowed_hosts_no_longer_nam
     assert "Alamat (host) tidak dikenal" in response.content.decode()
 
 
-def test_a_warm_route_checks_the_host_and_looks_up_the_kecamatan_once_per_local_lifetime(jetis, monkeypatch):
+def test_a_warm_route_checks_the_host_looks_up_and_copies_the_kecamatan_once_per_local_lifetime(jetis, monkeypatch):
     from django.test import RequestFactory
 
     from tenants import routing
@@ -214,6 +214,7 @@ def test_a_warm_route_checks_the_host_and_looks_up_the_kecamatan_once_per_local_
     assert [hostname for hostname, _ in answers] == ["jetis.localhost"] * 3
     assert all(tenant.pk == jetis.pk and tenant.domain_url == "jetis.localhost" for _, tenant in answers)
     assert (len(checks), lookups) == (1, ["jetis.localhost"])
+    assert answers[0][1] is answers[1][1] is answers[2][1]  # one kecamatan object, shared, not copied
 
 
 def test_a_host_with_port_or_www_routes_to_the_same_kecamatan_under_its_own_host_name(jetis, jetis_client):

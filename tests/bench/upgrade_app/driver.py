@@ -13,6 +13,7 @@ Writes its figures as JSON to --out.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import time
@@ -45,6 +46,24 @@ def _per_schema_seconds() -> dict[str, float]:
     schema_pre_migration.connect(before, weak=False)
     schema_migrated.connect(after, weak=False)
     return seconds
+
+
+def _full_collections() -> dict:
+    """Seconds and count of Python's full (generation 2) garbage collections from now on."""
+    seen = {"seconds": 0.0, "count": 0}
+    started = [0.0]
+
+    def callback(phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            seen["seconds"] += time.perf_counter() - started[0]
+            seen["count"] += 1
+
+    gc.callbacks.append(callback)
+    return seen
 
 
 def _timed(*args, **options) -> float:
@@ -85,6 +104,7 @@ def main() -> None:
 
     from django.conf import settings
 
+    from tenants.management.commands.migrate_platform import long_lived_freeze
     from tenants.models import Kecamatan
 
     template = settings.TENANT_BASE_SCHEMA
@@ -99,6 +119,8 @@ def main() -> None:
         previous = f"{args.step:04d}"
         # Warm-up, not timed: the first migrate in a process imports and builds the migration graph.
         _timed("bench_upgrade", previous, schema_name=template)
+        long_lived_freeze()  # as migrate_platform does before the kecamatan schemas
+        collections = _full_collections()
         if args.executor == "standard":
             names = sorted(Kecamatan.objects.exclude(schema_name=template).values_list("schema_name", flat=True))
             step = max(1, len(names) // ONE_SCHEMA_SAMPLE)
@@ -107,13 +129,15 @@ def main() -> None:
             for schema in sample:
                 ones.append(_timed("bench_upgrade", name, schema_name=schema))
                 _timed("bench_upgrade", previous, schema_name=schema)  # back, not timed
-            result.update(one_s=statistics.mean(ones), one_runs=ones, sample=sample)
+            result.update(one_s=statistics.mean(ones), one_runs=ones, sample=sample, sample_gc=dict(collections))
+            collections.update(seconds=0.0, count=0)
             per_schema = _per_schema_seconds()
         result["all_s"] = _timed("bench_upgrade", name, tenant=True, executor=args.executor)
         if args.executor == "standard":
             result["per_schema_s"] = per_schema
             result["rest_s"] = result["all_s"] - sum(per_schema[schema] for schema in sample)
             result["rest_schemas"] = len(per_schema) - len(sample)
+        result["run_gc"] = dict(collections)
         result["executor"] = args.executor
         result["processes"] = settings.TENANT_MULTIPROCESSING_MAX_PROCESSES if args.executor != "standard" else 1
     elif args.noop:

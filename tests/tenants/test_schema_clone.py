@@ -1,12 +1,20 @@
 """A kecamatan's schema is a structural copy of the template, whatever the template holds."""
 
+from importlib import import_module
+from unittest import mock
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DataError, connection
+from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from tenants.schema_align import schema_names_align
 from tenants.schema_clone import TemplateNotClonable, schema_clone
 from tenants.services import kecamatan_provision
+
+names_align_migration = import_module("tenants.migrations.0004_kecamatan_names_align")
 
 # Each query describes one kind of object of the schema `ns`, without its name or oids, read with
 # search_path set to that schema alone so that definitions name its own objects unqualified.
@@ -168,3 +176,34 @@ def test_it_leaves_the_search_path_as_it_found_it(db):
     schema_clone(source="tenant_template", dest="ujijalur")
 
     assert _rows("SELECT current_setting('search_path')") == before
+
+
+def test_a_schema_cloned_by_django_tenants_function_gets_the_templates_names_and_sequence_types(db):
+    # given: a kecamatan whose schema was cloned as the first 18 were, by django-tenants' function
+    kecamatan_provision(code="35.16.95", name="Uji Lama", slug="ujilama")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP SCHEMA ujilama CASCADE")
+    CloneSchema().clone_schema("tenant_template", "ujilama", clone_mode="NODATA")
+    template = _structure("tenant_template")
+    assert _structure("ujilama")["constraints"] != template["constraints"]
+    statements = []
+    real = schema_names_align
+
+    def recorded(*args, **kwargs):
+        statements.extend(real(*args, **kwargs))
+        return statements
+
+    # when: the migration runs over every kecamatan
+    with mock.patch.object(names_align_migration, "schema_names_align", recorded), connection.schema_editor() as editor:
+        names_align_migration.align(apps, editor)
+
+    # then: constraints (names included), their indexes and the sequences are the template's
+    after = _structure("ujilama")
+    for kind in ("constraints", "indexes", "sequences", "columns", "triggers", "comments"):
+        assert after[kind] == template[kind], kind
+    assert sum("RENAME CONSTRAINT" in s for s in statements) == 12
+    assert any(s.startswith('ALTER SEQUENCE "ujilama"."auth_permission_id_seq" AS integer') for s in statements)
+    # and the other kecamatan (made by schema_clone) and a second run have nothing to do
+    assert all('"ujilama"' in s for s in statements)
+    assert schema_names_align(connection, "ujilama", template="tenant_template") == []

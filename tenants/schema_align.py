@@ -5,9 +5,9 @@ The 18 kecamatan provisioned before `tenants/schema_clone.py` were cloned by dja
 (`accounts_alertpreference_user_id_alert_type_key` where the template has Django's
 `accounts_alert_preference_once`) and makes the integer identity sequences `bigint`. A later
 migration that removes or renames such a constraint by its name (`RemoveConstraint`) would fail on
-those schemas only. `schema_names_align` renames each constraint and index whose definition on the
-same table matches exactly one of the template's under another name, and gives each column's
-sequence the template's type and maximum; anything else that differs is left as it is (and
+those schemas only. `schema_names_align` renames, in each schema it is given, each constraint and
+index whose definition on the same table matches exactly one of the template's under another name,
+and gives each column's sequence the template's type and maximum; anything else that differs is left as it is (and
 reported by the caller's catalog comparison, not guessed at here). Run once over every kecamatan by
 the migration `tenants/migrations/0004_kecamatan_names_align.py`; a no-op on a schema made by
 `schema_clone`.
@@ -92,25 +92,27 @@ def _unnamed(rows: list[tuple]) -> list[tuple]:
     return [(table, name, _INDEX_NAME.sub(r"\1ON", definition)) for table, name, definition in rows]
 
 
-def schema_names_align(connection, schema: str, *, template: str) -> list[str]:
-    """Rename `schema`'s constraints and indexes to the template's names, and give its sequences
+def schema_names_align(connection, schemas: list[str], *, template: str) -> list[str]:
+    """Rename each schema's constraints and indexes to the template's names, and give its sequences
     the template's type, where only those differ. Returns the statements it ran."""
     qn = connection.ops.quote_name
     statements = []
     with connection.cursor() as cursor:
-        theirs, ours = _read(cursor, template), _read(cursor, schema)
-        relations = {name for (name,) in ours["relations"]}
-        for table, old, new in _renames(ours["constraints"], theirs["constraints"], relations):
-            statements.append(f"ALTER TABLE {qn(schema)}.{qn(table)} RENAME CONSTRAINT {qn(old)} TO {qn(new)}")
-        for _table, old, new in _renames(_unnamed(ours["indexes"]), _unnamed(theirs["indexes"]), relations):
-            statements.append(f"ALTER INDEX {qn(schema)}.{qn(old)} RENAME TO {qn(new)}")
+        theirs = _read(cursor, template)  # once, whatever the number of schemas
         their_sequences = {(table, column): rest for table, column, *rest in theirs["sequences"]}
-        for table, column, sequence, kind, maximum in ours["sequences"]:
-            wanted = their_sequences.get((table, column))
-            if wanted and (kind, maximum) != (wanted[1], wanted[2]):
-                statements.append(
-                    f"ALTER SEQUENCE {qn(schema)}.{qn(sequence)} AS {wanted[1]} MAXVALUE {int(wanted[2])}"
-                )
-        for statement in statements:
-            cursor.execute(statement)
+        for schema in schemas:
+            ours = _read(cursor, schema)
+            relations = {name for (name,) in ours["relations"]}
+            mine = []
+            for table, old, new in _renames(ours["constraints"], theirs["constraints"], relations):
+                mine.append(f"ALTER TABLE {qn(schema)}.{qn(table)} RENAME CONSTRAINT {qn(old)} TO {qn(new)}")
+            for _table, old, new in _renames(_unnamed(ours["indexes"]), _unnamed(theirs["indexes"]), relations):
+                mine.append(f"ALTER INDEX {qn(schema)}.{qn(old)} RENAME TO {qn(new)}")
+            for table, column, sequence, kind, maximum in ours["sequences"]:
+                wanted = their_sequences.get((table, column))
+                if wanted and (kind, maximum) != (wanted[1], wanted[2]):
+                    mine.append(f"ALTER SEQUENCE {qn(schema)}.{qn(sequence)} AS {wanted[1]} MAXVALUE {int(wanted[2])}")
+            for statement in mine:
+                cursor.execute(statement)
+            statements += mine
     return statements

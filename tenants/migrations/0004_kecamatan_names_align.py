@@ -13,9 +13,8 @@ def align(apps, schema_editor):
         return  # a new database: no kecamatan yet
     Kecamatan = apps.get_model("tenants", "Kecamatan")
     schemas = Kecamatan.objects.exclude(schema_name__in=[get_public_schema_name(), template])
-    for schema in schemas.order_by("schema_name").values_list("schema_name", flat=True):
-        if schema_exists(schema):
-            schema_names_align(schema_editor.connection, schema, template=template)
+    names = [s for s in schemas.order_by("schema_name").values_list("schema_name", flat=True) if schema_exists(s)]
+    schema_names_align(schema_editor.connection, names, template=template)
 
 
 class Migration(migrations.Migration):

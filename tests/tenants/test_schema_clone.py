@@ -206,4 +206,4 @@ def test_a_schema_cloned_by_django_tenants_function_gets_the_templates_names_and
     assert any(s.startswith('ALTER SEQUENCE "ujilama"."auth_permission_id_seq" AS integer') for s in statements)
     # and the other kecamatan (made by schema_clone) and a second run have nothing to do
     assert all('"ujilama"' in s for s in statements)
-    assert schema_names_align(connection, "ujilama", template="tenant_template") == []
+    assert schema_names_align(connection, ["ujilama"], template="tenant_template") == []
